@@ -1,0 +1,14 @@
+//! dockhard's parsers: source bytes to an IR with byte spans.
+//!
+//! This crate knows nothing of rules. It turns Dockerfiles (following
+//! BuildKit, the reference implementation) and shell command lines into data
+//! that rules can query without ever re-tokenising text.
+
+pub mod dockerfile;
+pub mod mapped;
+pub mod shell;
+pub mod span;
+
+pub use dockerfile::Dockerfile;
+pub use mapped::MappedText;
+pub use span::{LineCol, LineIndex, Span, Text};

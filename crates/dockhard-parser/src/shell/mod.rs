@@ -1,0 +1,357 @@
+//! Shell command lines as data: simple commands with their words (quotes
+//! removed, spans kept), how they are joined, and the scripts nested inside
+//! them (`sh -c '...'`, heredocs fed to a shell, command substitutions).
+//!
+//! Parsing is done once, here, with tree-sitter-bash (chosen by measurement,
+//! see `docs/decisions.md`); rules ask `cmd.program() == Some("chmod")` and
+//! never split strings themselves. The same model serves a Dockerfile RUN and
+//! a whole shell script.
+
+mod ts;
+
+use crate::dockerfile::Heredoc;
+use crate::mapped::MappedText;
+use crate::span::Span;
+
+/// A parsed script: every simple command, in source order, nested ones
+/// included (see [`Command::depth`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Script {
+    pub commands: Vec<Command>,
+    /// The parser had to recover from a syntax error somewhere.
+    pub has_errors: bool,
+}
+
+impl Script {
+    pub fn commands(&self) -> impl Iterator<Item = &Command> {
+        self.commands.iter()
+    }
+
+    /// Commands whose effective program is `name`.
+    pub fn invocations<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Command> + 'a {
+        self.commands
+            .iter()
+            .filter(move |c| c.program() == Some(name))
+    }
+
+    /// The commands of one pipeline, in order.
+    pub fn pipeline(&self, id: u32) -> impl Iterator<Item = &Command> {
+        self.commands.iter().filter(move |c| c.pipeline == id)
+    }
+
+    fn append(&mut self, other: Script) {
+        let offset = self
+            .commands
+            .iter()
+            .map(|c| c.pipeline + 1)
+            .max()
+            .unwrap_or(0);
+        self.has_errors |= other.has_errors;
+        self.commands
+            .extend(other.commands.into_iter().map(|mut c| {
+                c.pipeline += offset;
+                c
+            }));
+    }
+}
+
+/// How a command follows the one before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// First command, or after `;`, a newline or `&`.
+    Seq,
+    And,
+    Or,
+    /// After `|` or `|&`.
+    Pipe,
+}
+
+/// A word with quotes removed and escapes applied. Expansions (`$X`,
+/// `$(cmd)`) are kept as written and make the word [`dynamic`](Word::dynamic).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Word {
+    pub value: String,
+    pub span: Span,
+    pub dynamic: bool,
+}
+
+impl Word {
+    pub fn as_str(&self) -> &str {
+        &self.value
+    }
+}
+
+/// Where a nested command came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// Written directly in the script.
+    Direct,
+    /// Inside `$(...)` or backquotes.
+    Substitution,
+    /// The string of `sh -c '...'`.
+    ShellString,
+    /// A heredoc read by a shell.
+    Heredoc,
+}
+
+/// A simple command: `VAR=x env sudo chmod u+s /bin/x`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Command {
+    /// Name and arguments, wrappers included (`env`, `sudo` ...).
+    pub words: Vec<Word>,
+    /// `NAME=value` prefixes.
+    pub assignments: Vec<Word>,
+    /// Targets of redirections (`> /file`): the words after the operator.
+    pub redirects: Vec<Redirect>,
+    pub span: Span,
+    /// Index in `words` of the effective program, after wrappers.
+    pub argv_start: usize,
+    /// Commands of one pipeline share this id.
+    pub pipeline: u32,
+    pub op: Op,
+    /// 0 for the script itself; +1 for each `sh -c` or heredoc level.
+    pub depth: u32,
+    pub origin: Origin,
+}
+
+/// A redirection of a command.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Redirect {
+    /// The operator as written (`>`, `>>`, `<`, `2>` ...).
+    pub op: String,
+    pub target: Word,
+}
+
+/// Programs that run the command given after their own options.
+const WRAPPERS: &[&str] = &[
+    "env",
+    "exec",
+    "nohup",
+    "time",
+    "command",
+    "sudo",
+    "doas",
+    "nice",
+    "ionice",
+    "timeout",
+    "stdbuf",
+    "xargs",
+    "gosu",
+    "su-exec",
+    "chroot",
+    "setpriv",
+    "tini",
+    "dumb-init",
+    "busybox",
+    "unbuffer",
+    "chpst",
+    "runuser",
+];
+
+impl Command {
+    /// The basename of the effective program (`/bin/chmod` -> `chmod`).
+    pub fn program(&self) -> Option<&str> {
+        let w = self.words.get(self.argv_start)?;
+        Some(w.value.rsplit('/').next().unwrap_or(&w.value))
+    }
+
+    pub fn program_word(&self) -> Option<&Word> {
+        self.words.get(self.argv_start)
+    }
+
+    /// The arguments after the effective program.
+    pub fn args(&self) -> &[Word] {
+        self.words.get(self.argv_start + 1..).unwrap_or(&[])
+    }
+
+    /// The wrapper words before the effective program (`sudo -u x`, `env`).
+    pub fn wrappers(&self) -> &[Word] {
+        &self.words[..self.argv_start.min(self.words.len())]
+    }
+
+    /// Whether `name` is invoked, as the program or as a wrapper.
+    pub fn invokes(&self, name: &str) -> Option<&Word> {
+        self.words[..=self.argv_start.min(self.words.len().saturating_sub(1))]
+            .iter()
+            .find(|w| basename(&w.value) == name)
+    }
+
+    /// Whether an argument equals `value`.
+    pub fn has_arg(&self, value: &str) -> bool {
+        self.args().iter().any(|w| w.value == value)
+    }
+}
+
+fn basename(s: &str) -> &str {
+    s.rsplit('/').next().unwrap_or(s)
+}
+
+/// Where the effective program starts, skipping wrappers and their options.
+pub(crate) fn argv_start(words: &[Word]) -> usize {
+    let mut i = 0;
+    while i < words.len() {
+        let name = basename(&words[i].value);
+        if !WRAPPERS.contains(&name) || words[i].dynamic {
+            return i;
+        }
+        if i + 1 >= words.len() {
+            return i;
+        }
+        let mut j = i + 1;
+        let takes_value: &[&str] = match name {
+            "env" => &["-u", "-C", "-S", "--unset", "--chdir", "--split-string"],
+            "exec" => &["-a"],
+            "sudo" => &[
+                "-u", "-g", "-C", "-h", "-p", "-r", "-t", "-U", "-D", "-R", "-T", "--user",
+                "--group",
+            ],
+            "doas" => &["-u", "-C"],
+            "nice" => &["-n", "--adjustment"],
+            "ionice" => &["-c", "-n", "-p", "-t"],
+            "stdbuf" => &["-i", "-o", "-e"],
+            "xargs" => &[
+                "-I",
+                "-n",
+                "-P",
+                "-L",
+                "-d",
+                "-s",
+                "-a",
+                "-E",
+                "-e",
+                "--delimiter",
+                "--max-args",
+                "--max-procs",
+                "--arg-file",
+            ],
+            "setpriv" => &["--reuid", "--regid", "--groups", "--init-groups"],
+            "chpst" => &[
+                "-u", "-U", "-e", "-n", "-l", "-L", "-m", "-d", "-o", "-p", "-f", "-c",
+            ],
+            "runuser" => &["-u", "-g", "-G", "--user", "--group"],
+            _ => &[],
+        };
+        if name == "command"
+            && words[j..]
+                .iter()
+                .any(|w| w.value == "-v" || w.value == "-V")
+        {
+            return i;
+        }
+        while j < words.len() {
+            let w = words[j].value.as_str();
+            if w == "--" {
+                j += 1;
+                break;
+            }
+            if name == "env" && !w.starts_with('-') && w.contains('=') {
+                j += 1;
+                continue;
+            }
+            if w.starts_with('-') && w.len() > 1 {
+                j += if takes_value.contains(&w) { 2 } else { 1 };
+                continue;
+            }
+            break;
+        }
+        // Wrappers with positional arguments before the command.
+        j += match name {
+            "timeout" => 1,
+            "gosu" | "su-exec" | "chroot" => 1,
+            "chpst" | "runuser" => 0,
+            _ => 0,
+        };
+        if j >= words.len() {
+            return i;
+        }
+        i = j;
+    }
+    i.min(words.len().saturating_sub(1))
+}
+
+pub const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh"];
+
+/// For a shell invocation, the index (into `args`) of the `-c` command string.
+pub(crate) fn shell_command_string(args: &[Word]) -> Option<usize> {
+    let mut command_mode = false;
+    let mut i = 0;
+    while i < args.len() {
+        let w = args[i].value.as_str();
+        if w == "--" {
+            return command_mode.then_some(i + 1).filter(|&k| k < args.len());
+        }
+        if w.starts_with("--") {
+            i += if matches!(w, "--rcfile" | "--init-file") {
+                2
+            } else {
+                1
+            };
+            continue;
+        }
+        if (w.starts_with('-') || w.starts_with('+')) && w.len() > 1 {
+            let letters = &w[1..];
+            if letters.contains('c') {
+                command_mode = true;
+            }
+            i += 1 + letters.matches('o').count() + letters.matches('O').count();
+            continue;
+        }
+        return command_mode.then_some(i);
+    }
+    None
+}
+
+/// Parses a whole script (a file, or a string run by a shell).
+pub fn parse_script(text: &MappedText) -> Script {
+    ts::parse(text, 0, Origin::Direct, &[])
+}
+
+/// Parses the shell form of a Dockerfile RUN (or CMD ...), with its heredocs.
+///
+/// BuildKit hands the line and its heredoc bodies to the shell as one script.
+/// Heredoc markers are parsed as input redirections (the bodies are not part
+/// of the line's grammar); a body is then parsed as a script of its own when a
+/// shell reads it: `RUN <<EOF`, `RUN bash <<EOF`, `RUN cat <<EOF | sh`.
+pub fn parse_run(line: &MappedText, heredocs: &[Heredoc]) -> Script {
+    let only_heredocs = !heredocs.is_empty() && {
+        let spans: Vec<Span> = heredocs.iter().map(|h| h.marker).collect();
+        let text = line.as_str();
+        text.split_whitespace().count() == heredocs.len()
+            && text.split_whitespace().all(|w| w.contains("<<"))
+            && spans.iter().all(|s| !s.is_empty())
+    };
+    if only_heredocs {
+        let mut script = Script::default();
+        for heredoc in heredocs {
+            if let Some(body) = shell_body(heredoc) {
+                script.append(ts::parse(&body, 0, Origin::Heredoc, &[]));
+            }
+        }
+        return script;
+    }
+    ts::parse(line, 0, Origin::Direct, heredocs)
+}
+
+/// The body of a heredoc as a script, unless a shebang names another
+/// interpreter.
+pub(crate) fn shell_body(heredoc: &Heredoc) -> Option<MappedText> {
+    let body = &heredoc.body;
+    if let Some(first) = body.value.lines().next()
+        && let Some(shebang) = first.strip_prefix("#!")
+    {
+        let mut parts = shebang.split_whitespace();
+        let interp = parts.next().map(basename).unwrap_or("");
+        let interp = if interp == "env" {
+            parts.next().unwrap_or("")
+        } else {
+            interp
+        };
+        if !SHELLS.contains(&interp) {
+            return None;
+        }
+    }
+    Some(MappedText::contiguous(&body.value, body.span.start))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,482 @@
+//! The tree-sitter-bash backend: CST to [`Script`].
+
+use std::cell::RefCell;
+
+use tree_sitter::{Node, Parser};
+
+use super::{
+    Command, Op, Origin, Redirect, SHELLS, Script, Word, argv_start, shell_body,
+    shell_command_string,
+};
+use crate::dockerfile::Heredoc;
+use crate::mapped::MappedText;
+use crate::span::Span;
+
+/// Nesting limit for `sh -c "sh -c '...'"` chains.
+const MAX_DEPTH: u32 = 8;
+
+thread_local! {
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+fn with_parser<R>(f: impl FnOnce(&mut Parser) -> R) -> Option<R> {
+    PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            let mut parser = Parser::new();
+            parser
+                .set_language(&tree_sitter_bash::LANGUAGE.into())
+                .ok()?;
+            *slot = Some(parser);
+        }
+        slot.as_mut().map(f)
+    })
+}
+
+pub(super) fn parse(text: &MappedText, depth: u32, origin: Origin, heredocs: &[Heredoc]) -> Script {
+    if depth > MAX_DEPTH || text.is_empty() {
+        return Script::default();
+    }
+    // Heredoc markers become input redirections of the same length, so that
+    // offsets are kept and the rest of the line parses as the shell sees it.
+    let mut src = text.as_str().to_string();
+    let mut heredoc_targets = Vec::new();
+    for (index, heredoc) in heredocs.iter().enumerate() {
+        let Some(at) = text.text_offset(heredoc.marker.start) else {
+            continue;
+        };
+        let len = heredoc.marker.len() as usize;
+        let Some(word) = src.get(at..at + len) else {
+            continue;
+        };
+        let Some(op) = word.find("<<") else { continue };
+        let op_len = if word[op + 2..].starts_with('-') {
+            3
+        } else {
+            2
+        };
+        let replacement = format!("<{}", " ".repeat(op_len - 1));
+        src.replace_range(at + op..at + op + op_len, &replacement);
+        heredoc_targets.push((at + op + op_len, at + len, index));
+    }
+    let Some(Some(tree)) = with_parser(|p| p.parse(&src, None)) else {
+        return Script {
+            commands: Vec::new(),
+            has_errors: true,
+        };
+    };
+    let root = tree.root_node();
+    let mut walker = Walker {
+        src: &src,
+        text,
+        depth,
+        heredocs,
+        heredoc_targets,
+        script: Script {
+            commands: Vec::new(),
+            has_errors: root.has_error(),
+        },
+        next_pipeline: 0,
+        current_pipeline: None,
+        pending: Op::Seq,
+        origin,
+    };
+    walker.walk(root);
+    walker.script
+}
+
+struct Walker<'a> {
+    src: &'a str,
+    text: &'a MappedText,
+    depth: u32,
+    heredocs: &'a [Heredoc],
+    /// Byte ranges (in `src`) of heredoc delimiter words, with the heredoc index.
+    heredoc_targets: Vec<(usize, usize, usize)>,
+    script: Script,
+    next_pipeline: u32,
+    current_pipeline: Option<u32>,
+    pending: Op,
+    origin: Origin,
+}
+
+impl Walker<'_> {
+    fn span(&self, node: Node) -> Span {
+        self.text.span(node.start_byte(), node.end_byte())
+    }
+
+    fn walk(&mut self, node: Node) {
+        match node.kind() {
+            "command" => self.command(node, &[]),
+            "redirected_statement" => {
+                let mut redirects = Vec::new();
+                let mut cursor = node.walk();
+                for child in node.children(&mut cursor) {
+                    if child.kind().ends_with("_redirect") {
+                        redirects.push(child);
+                    }
+                }
+                match node.child_by_field_name("body") {
+                    Some(body) if body.kind() == "command" => self.command(body, &redirects),
+                    Some(body) => self.walk(body),
+                    None => {}
+                }
+                for r in redirects {
+                    self.walk_children(r);
+                }
+            }
+            "pipeline" => {
+                let outer = self.current_pipeline;
+                if outer.is_none() {
+                    self.current_pipeline = Some(self.new_pipeline());
+                }
+                let first = self.script.commands.len();
+                self.walk_children(node);
+                self.heredoc_into_pipeline(first);
+                self.current_pipeline = outer;
+            }
+            "command_substitution" | "process_substitution" => {
+                let saved = (self.origin, self.current_pipeline, self.pending);
+                if self.origin == Origin::Direct {
+                    self.origin = Origin::Substitution;
+                }
+                self.current_pipeline = None;
+                self.pending = Op::Seq;
+                self.walk_children(node);
+                (self.origin, self.current_pipeline, self.pending) = saved;
+            }
+            "&&" => self.pending = Op::And,
+            "||" => self.pending = Op::Or,
+            "|" | "|&" => self.pending = Op::Pipe,
+            ";" | "&" | ";;" | "\n" | "then" | "do" | "else" | "{" | "(" => self.pending = Op::Seq,
+            "heredoc_body" | "comment" | "raw_string" | "ansi_c_string" | "word" | "number" => {}
+            _ => self.walk_children(node),
+        }
+    }
+
+    fn walk_children(&mut self, node: Node) {
+        let mut cursor = node.walk();
+        let children: Vec<Node> = node.children(&mut cursor).collect();
+        for child in children {
+            self.walk(child);
+        }
+    }
+
+    fn new_pipeline(&mut self) -> u32 {
+        let id = self.next_pipeline;
+        self.next_pipeline += 1;
+        id
+    }
+
+    fn command(&mut self, node: Node, extra_redirects: &[Node]) {
+        let mut words = Vec::new();
+        let mut word_nodes = Vec::new();
+        let mut assignments = Vec::new();
+        let mut redirects = Vec::new();
+        let mut nested = Vec::new();
+        let mut cursor = node.walk();
+        for (i, child) in node.children(&mut cursor).enumerate() {
+            let field = node.field_name_for_child(i as u32);
+            match child.kind() {
+                "variable_assignment" => {
+                    assignments.push(self.word(child));
+                    nested.push(child);
+                }
+                "command_name" => {
+                    let inner = child.named_child(0).unwrap_or(child);
+                    words.push(self.word(inner));
+                    word_nodes.push(inner);
+                    nested.push(inner);
+                }
+                k if k.ends_with("_redirect") => {
+                    if let Some(r) = self.redirect(child) {
+                        redirects.push(r);
+                    }
+                    nested.push(child);
+                }
+                _ if field == Some("argument") => {
+                    words.push(self.word(child));
+                    word_nodes.push(child);
+                    nested.push(child);
+                }
+                _ => {}
+            }
+        }
+        for r in extra_redirects {
+            if let Some(r) = self.redirect(*r) {
+                redirects.push(r);
+            }
+        }
+        let op = std::mem::replace(&mut self.pending, Op::Seq);
+        if words.is_empty() {
+            for n in nested {
+                self.walk(n);
+            }
+            return;
+        }
+        let pipeline = match self.current_pipeline {
+            Some(id) => id,
+            None => self.new_pipeline(),
+        };
+        let start = argv_start(&words);
+        let command = Command {
+            argv_start: start,
+            words,
+            assignments,
+            redirects,
+            span: self.span(node),
+            pipeline,
+            op,
+            depth: self.depth,
+            origin: self.origin,
+        };
+        let shell = command.program().is_some_and(|p| SHELLS.contains(&p));
+        let string_arg = if shell {
+            shell_command_string(command.args()).map(|k| start + 1 + k)
+        } else {
+            None
+        };
+        let reads_script_file = shell
+            && string_arg.is_none()
+            && command
+                .args()
+                .iter()
+                .any(|w| !w.value.starts_with('-') && !w.value.starts_with('+'));
+        let heredoc_inputs = self.heredoc_inputs(&command);
+        self.script.commands.push(command);
+        for n in nested {
+            self.walk(n);
+        }
+        if let Some(k) = string_arg
+            && let Some(node) = word_nodes.get(k)
+        {
+            let mut body = MappedText::new();
+            let mut dynamic = false;
+            self.word_text(*node, &mut body, &mut dynamic);
+            let script = parse(&body, self.depth + 1, Origin::ShellString, &[]);
+            self.script.append(script);
+        } else if shell && !reads_script_file {
+            for h in heredoc_inputs {
+                self.heredoc_script(h);
+            }
+        }
+    }
+
+    /// The heredocs a command reads (its input redirections from markers).
+    fn heredoc_inputs(&self, command: &Command) -> Vec<usize> {
+        command
+            .redirects
+            .iter()
+            .filter_map(|r| {
+                let at = self.text.text_offset(r.target.span.start)?;
+                self.heredoc_targets
+                    .iter()
+                    .find(|(s, e, _)| *s <= at && at < *e)
+                    .map(|(_, _, i)| *i)
+            })
+            .collect()
+    }
+
+    fn heredoc_script(&mut self, index: usize) {
+        let Some(heredoc) = self.heredocs.get(index) else {
+            return;
+        };
+        if let Some(body) = shell_body(heredoc) {
+            let script = parse(&body, self.depth + 1, Origin::Heredoc, &[]);
+            self.script.append(script);
+        }
+    }
+
+    /// `cat <<EOF | sh`: a heredoc piped into a shell is a script too.
+    fn heredoc_into_pipeline(&mut self, first: usize) {
+        let members: Vec<usize> = (first..self.script.commands.len())
+            .filter(|&i| self.script.commands[i].depth == self.depth)
+            .collect();
+        let mut feeds = Vec::new();
+        for (pos, &i) in members.iter().enumerate() {
+            let c = &self.script.commands[i];
+            if c.program() != Some("cat") {
+                continue;
+            }
+            let inputs = self.heredoc_inputs(c);
+            if inputs.is_empty() {
+                continue;
+            }
+            let shell_next = members.get(pos + 1).is_some_and(|&n| {
+                let next = &self.script.commands[n];
+                next.program().is_some_and(|p| SHELLS.contains(&p))
+                    && shell_command_string(next.args()).is_none()
+                    && next
+                        .args()
+                        .iter()
+                        .all(|w| w.value.starts_with('-') || w.value.starts_with('+'))
+            });
+            if shell_next {
+                feeds.extend(inputs);
+            }
+        }
+        for h in feeds {
+            self.heredoc_script(h);
+        }
+    }
+
+    fn redirect(&mut self, node: Node) -> Option<Redirect> {
+        let target = node.child_by_field_name("destination")?;
+        let mut op = String::new();
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            if child.start_byte() >= target.start_byte() {
+                break;
+            }
+            op.push_str(&self.src[child.start_byte()..child.end_byte()]);
+        }
+        Some(Redirect {
+            op,
+            target: self.word(target),
+        })
+    }
+
+    fn word(&self, node: Node) -> Word {
+        let mut text = MappedText::new();
+        let mut dynamic = false;
+        self.word_text(node, &mut text, &mut dynamic);
+        Word {
+            value: text.as_str().to_string(),
+            span: self.span(node),
+            dynamic,
+        }
+    }
+
+    fn push_raw(&self, out: &mut MappedText, start: usize, end: usize) {
+        if let Some(s) = self.src.get(start..end) {
+            out.push(s, self.text.source_offset(start));
+        }
+    }
+
+    /// Text outside quotes: a backslash escapes the next character.
+    fn push_unquoted(&self, out: &mut MappedText, start: usize, end: usize) {
+        let Some(s) = self.src.get(start..end) else {
+            return;
+        };
+        if !s.contains('\\') {
+            self.push_raw(out, start, end);
+            return;
+        }
+        let mut chars = s.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if c == '\\'
+                && let Some((j, n)) = chars.next()
+            {
+                if n != '\n' {
+                    self.push_raw(out, start + j, start + j + n.len_utf8());
+                }
+                continue;
+            }
+            self.push_raw(out, start + i, start + i + c.len_utf8());
+        }
+    }
+
+    /// Text inside double quotes: a backslash escapes only `$`, `` ` ``, `"`,
+    /// `\` and newline.
+    fn push_double_quoted(&self, out: &mut MappedText, start: usize, end: usize) {
+        let Some(s) = self.src.get(start..end) else {
+            return;
+        };
+        if !s.contains('\\') {
+            self.push_raw(out, start, end);
+            return;
+        }
+        let mut chars = s.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if c == '\\'
+                && let Some(&(j, n)) = chars.peek()
+                && matches!(n, '$' | '`' | '"' | '\\' | '\n')
+            {
+                chars.next();
+                if n != '\n' {
+                    self.push_raw(out, start + j, start + j + 1);
+                }
+                continue;
+            }
+            self.push_raw(out, start + i, start + i + c.len_utf8());
+        }
+    }
+
+    fn word_text(&self, node: Node, out: &mut MappedText, dynamic: &mut bool) {
+        let (start, end) = (node.start_byte(), node.end_byte());
+        match node.kind() {
+            "word" | "number" => self.push_unquoted(out, start, end),
+            "raw_string" => {
+                if end >= start + 2 {
+                    self.push_raw(out, start + 1, end - 1);
+                }
+            }
+            "string" | "translated_string" => {
+                let open = if node.kind() == "translated_string" {
+                    2
+                } else {
+                    1
+                };
+                let inner_end = end.saturating_sub(1).max(start + open);
+                let mut at = start + open;
+                let mut cursor = node.walk();
+                for child in node.named_children(&mut cursor) {
+                    if child.kind() == "string_content" {
+                        continue;
+                    }
+                    if child.start_byte() > at {
+                        self.push_double_quoted(out, at, child.start_byte());
+                    }
+                    *dynamic = true;
+                    self.push_raw(out, child.start_byte(), child.end_byte());
+                    at = child.end_byte();
+                }
+                if inner_end > at {
+                    self.push_double_quoted(out, at, inner_end);
+                }
+            }
+            "ansi_c_string" => {
+                // $'...': common escapes only.
+                let inner = self.src.get(start + 2..end.saturating_sub(1)).unwrap_or("");
+                let mut chars = inner.char_indices();
+                while let Some((i, c)) = chars.next() {
+                    let at = start + 2 + i;
+                    if c == '\\'
+                        && let Some((_, n)) = chars.next()
+                    {
+                        let v = match n {
+                            'n' => "\n",
+                            't' => "\t",
+                            'r' => "\r",
+                            '\\' => "\\",
+                            '\'' => "'",
+                            '"' => "\"",
+                            _ => {
+                                self.push_raw(out, at, at + 1 + n.len_utf8());
+                                continue;
+                            }
+                        };
+                        out.push(v, self.text.source_offset(at));
+                        continue;
+                    }
+                    self.push_raw(out, at, at + c.len_utf8());
+                }
+            }
+            "concatenation" => {
+                let mut cursor = node.walk();
+                for child in node.children(&mut cursor) {
+                    self.word_text(child, out, dynamic);
+                }
+            }
+            "simple_expansion"
+            | "expansion"
+            | "command_substitution"
+            | "process_substitution"
+            | "arithmetic_expansion"
+            | "brace_expression" => {
+                *dynamic = true;
+                self.push_raw(out, start, end);
+            }
+            _ => self.push_unquoted(out, start, end),
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! Byte spans into a source text, and the line index that turns them into
+//! line and column numbers when (and only when) a diagnostic is rendered.
+
+use std::ops::Range;
+
+/// A half-open byte range `[start, end)` into one source text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub const fn new(start: u32, end: u32) -> Self {
+        Span { start, end }
+    }
+
+    /// Builds a span from `usize` offsets. Sources over 4 GiB are refused before
+    /// parsing (see `MAX_SOURCE_LEN`), so the conversion never truncates there.
+    pub fn from_range(range: Range<usize>) -> Self {
+        Span {
+            start: range.start as u32,
+            end: range.end as u32,
+        }
+    }
+
+    pub fn empty_at(offset: u32) -> Self {
+        Span::new(offset, offset)
+    }
+
+    pub fn len(self) -> u32 {
+        self.end.saturating_sub(self.start)
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.end <= self.start
+    }
+
+    pub fn range(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    /// The smallest span that covers both.
+    pub fn cover(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+
+    pub fn contains(self, offset: u32) -> bool {
+        self.start <= offset && offset < self.end
+    }
+
+    /// The text this span covers, or `""` if it is out of bounds.
+    pub fn slice(self, source: &str) -> &str {
+        source.get(self.range()).unwrap_or("")
+    }
+}
+
+/// Sources larger than this are refused (reported as unreadable), which keeps
+/// every offset within `u32`.
+pub const MAX_SOURCE_LEN: usize = u32::MAX as usize;
+
+/// A value taken from a source file together with where it was written.
+///
+/// `value` is the value as the tool that reads the file would see it (quotes
+/// removed where the format removes them); `span` covers what was written.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Text {
+    pub value: String,
+    pub span: Span,
+}
+
+impl Text {
+    pub fn new(value: impl Into<String>, span: Span) -> Self {
+        Text {
+            value: value.into(),
+            span,
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.value
+    }
+}
+
+/// One-based line and column; the column counts characters, not bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: u32,
+    pub column: u32,
+}
+
+/// Line starts of a source text, for turning byte offsets into line/column.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    line_starts: Vec<u32>,
+}
+
+impl LineIndex {
+    pub fn new(source: &str) -> Self {
+        let mut line_starts = vec![0];
+        for (i, b) in source.bytes().enumerate() {
+            if b == b'\n' {
+                line_starts.push(i as u32 + 1);
+            }
+        }
+        LineIndex { line_starts }
+    }
+
+    /// Zero-based line number of a byte offset.
+    pub fn line_of(&self, offset: u32) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(line) => line,
+            Err(next) => next - 1,
+        }
+    }
+
+    pub fn line_start(&self, line: usize) -> u32 {
+        self.line_starts.get(line).copied().unwrap_or(0)
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// One-based line and character column of `offset` in `source`.
+    pub fn line_col(&self, source: &str, offset: u32) -> LineCol {
+        let offset = offset.min(source.len() as u32);
+        let line = self.line_of(offset);
+        let start = self.line_starts[line] as usize;
+        let mut end = offset as usize;
+        while end > start && !source.is_char_boundary(end) {
+            end -= 1;
+        }
+        let column = source.get(start..end).map_or(0, |s| s.chars().count()) as u32 + 1;
+        LineCol {
+            line: line as u32 + 1,
+            column,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters() {
+        let src = "ab\nçé x\n";
+        let idx = LineIndex::new(src);
+        assert_eq!(idx.line_col(src, 0), LineCol { line: 1, column: 1 });
+        assert_eq!(idx.line_col(src, 3), LineCol { line: 2, column: 1 });
+        // 'x' is after two two-byte characters and a space.
+        let x = src.find('x').unwrap() as u32;
+        assert_eq!(idx.line_col(src, x), LineCol { line: 2, column: 4 });
+        assert_eq!(
+            idx.line_col(src, src.len() as u32),
+            LineCol { line: 3, column: 1 }
+        );
+    }
+
+    #[test]
+    fn span_cover_and_slice() {
+        let a = Span::new(2, 4);
+        let b = Span::new(6, 9);
+        assert_eq!(a.cover(b), Span::new(2, 9));
+        assert_eq!(Span::new(0, 5).slice("hello world"), "hello");
+        assert_eq!(Span::new(50, 60).slice("short"), "");
+    }
+}

@@ -1,0 +1,26 @@
+//! Developer commands: `cargo xtask <command>`.
+//!
+//! - `conformance <dir>`: compares our Dockerfile parse with BuildKit's
+//!   reference fixtures (`../shared/conformance/buildkit`).
+//! - `docs`: regenerates `docs/rules/<CODE>.md` from the rule metadata.
+
+mod conformance;
+mod docs;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("conformance") => conformance::run(args.get(1).map(String::as_str)),
+        Some("docs") => docs::run(args.iter().any(|a| a == "--check")),
+        _ => Err("usage: cargo xtask conformance <buildkit-dir> | docs [--check]".to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
