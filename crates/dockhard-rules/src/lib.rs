@@ -1,1 +1,24 @@
-//! rules
+//! dockhard's rules: one lint per file, the registry, settings, and the
+//! diagnostics they produce (rendered by miette).
+//!
+//! Rules are plain functions over the parser's IR; a rule never reads files
+//! or parses text.
+
+pub mod analysis;
+pub mod context;
+pub mod diagnostic;
+pub mod docs;
+pub mod kind;
+pub mod linter;
+pub mod registry;
+pub mod render;
+pub mod rule;
+pub mod rules;
+pub mod settings;
+
+pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, SourceFile};
+pub use kind::FileKind;
+pub use linter::lint;
+pub use registry::RULES;
+pub use rule::RuleMeta;
+pub use settings::Settings;

@@ -219,7 +219,9 @@ pub(super) fn parse(source: &str) -> Dockerfile {
         }
         let keyword_start = logical.source_offset(0);
         let line_span = Span::new(keyword_start, last_line.content_end as u32);
+        let errors_before = errors.len();
         let mut instruction = build::parse_line(logical, line_span, df.escape, &mut errors);
+        let line_failed = errors.len() > errors_before;
         if build::can_contain_heredoc(&instruction) && instruction.rest.as_str().contains("<<") {
             let markers = find_heredoc_markers(&instruction);
             for marker in markers {
@@ -270,7 +272,12 @@ pub(super) fn parse(source: &str) -> Dockerfile {
                 inner.heredocs = instruction.heredocs.clone();
             }
         }
-        build::type_instruction(&mut instruction, df.escape, &mut errors);
+        if line_failed {
+            // BuildKit stops at a line-parser error: no instruction-level checks.
+            instruction.kind = super::Kind::Invalid;
+        } else {
+            build::type_instruction(&mut instruction, df.escape, &mut errors);
+        }
         df.instructions.push(instruction);
     }
     df.directives = directives.found;

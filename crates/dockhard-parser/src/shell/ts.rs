@@ -117,7 +117,23 @@ impl Walker<'_> {
                 }
                 match node.child_by_field_name("body") {
                     Some(body) if body.kind() == "command" => self.command(body, &redirects),
-                    Some(body) => self.walk(body),
+                    Some(body) => {
+                        // `a && b <<EOF`: the redirections belong to the last command.
+                        let before = self.script.commands.len();
+                        self.walk(body);
+                        let last = (before..self.script.commands.len())
+                            .rev()
+                            .find(|&i| self.script.commands[i].depth == self.depth);
+                        if let Some(i) = last {
+                            for r in &redirects {
+                                if let Some(r) = self.redirect(*r) {
+                                    self.script.commands[i].redirects.push(r);
+                                }
+                            }
+                            let command = self.script.commands[i].clone();
+                            self.shell_heredocs(&command);
+                        }
+                    }
                     None => {}
                 }
                 for r in redirects {
@@ -235,13 +251,7 @@ impl Walker<'_> {
         } else {
             None
         };
-        let reads_script_file = shell
-            && string_arg.is_none()
-            && command
-                .args()
-                .iter()
-                .any(|w| !w.value.starts_with('-') && !w.value.starts_with('+'));
-        let heredoc_inputs = self.heredoc_inputs(&command);
+        let reader = (string_arg.is_none()).then(|| command.clone());
         self.script.commands.push(command);
         for n in nested {
             self.walk(n);
@@ -254,10 +264,26 @@ impl Walker<'_> {
             self.word_text(*node, &mut body, &mut dynamic);
             let script = parse(&body, self.depth + 1, Origin::ShellString, &[]);
             self.script.append(script);
-        } else if shell && !reads_script_file {
-            for h in heredoc_inputs {
-                self.heredoc_script(h);
-            }
+        } else if let Some(command) = reader {
+            self.shell_heredocs(&command);
+        }
+    }
+
+    /// Parses the heredocs a shell reads as scripts (`bash <<EOF`).
+    fn shell_heredocs(&mut self, command: &Command) {
+        let shell = command.program().is_some_and(|p| SHELLS.contains(&p));
+        if !shell || shell_command_string(command.args()).is_some() {
+            return;
+        }
+        let reads_script_file = command
+            .args()
+            .iter()
+            .any(|w| !w.value.starts_with('-') && !w.value.starts_with('+'));
+        if reads_script_file {
+            return;
+        }
+        for h in self.heredoc_inputs(command) {
+            self.heredoc_script(h);
         }
     }
 

@@ -1,0 +1,232 @@
+//! Rule metadata and the `declare_rule!` macro that keeps it, with the
+//! rule's documentation, next to the code.
+
+use crate::context::DockerfileContext;
+use crate::diagnostic::Severity;
+
+/// Topic groups of the catalogue (the hundreds digit of the code).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Category {
+    Meta,
+    Privilege,
+    Filesystem,
+    Network,
+    Image,
+    Secrets,
+    Resources,
+    Build,
+    Daemon,
+    Host,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Meta => "meta",
+            Category::Privilege => "privilege",
+            Category::Filesystem => "filesystem",
+            Category::Network => "network",
+            Category::Image => "image",
+            Category::Secrets => "secrets",
+            Category::Resources => "resources",
+            Category::Build => "build",
+            Category::Daemon => "daemon",
+            Category::Host => "host",
+        }
+    }
+
+    pub const ALL: [Category; 10] = [
+        Category::Meta,
+        Category::Privilege,
+        Category::Filesystem,
+        Category::Network,
+        Category::Image,
+        Category::Secrets,
+        Category::Resources,
+        Category::Build,
+        Category::Daemon,
+        Category::Host,
+    ];
+}
+
+/// The kinds of input a rule looks at (RULES.md's D C R N J H).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Input {
+    Dockerfile,
+    Compose,
+    CommandLine,
+    Network,
+    DaemonJson,
+    Host,
+}
+
+impl Input {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Input::Dockerfile => "Dockerfile",
+            Input::Compose => "compose",
+            Input::CommandLine => "command line",
+            Input::Network => "network",
+            Input::DaemonJson => "daemon.json",
+            Input::Host => "host",
+        }
+    }
+}
+
+/// Where a rule comes from, or which other tool has the same check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// A CIS Docker Benchmark control, with the edition.
+    Cis {
+        edition: &'static str,
+        control: &'static str,
+    },
+    Hadolint(&'static str),
+    Trivy(&'static str),
+    Checkov(&'static str),
+    Kics(&'static str),
+    BuildKit(&'static str),
+    /// The seed recommendation the product was founded on.
+    Seed,
+    Other(&'static str),
+}
+
+impl Source {
+    pub fn describe(self) -> String {
+        match self {
+            Source::Cis { edition, control } => format!("CIS Docker Benchmark {edition} {control}"),
+            Source::Hadolint(id) => format!("hadolint {id}"),
+            Source::Trivy(id) => format!("Trivy {id}"),
+            Source::Checkov(id) => format!("Checkov {id}"),
+            Source::Kics(id) => format!("KICS {id}"),
+            Source::BuildKit(id) => format!("BuildKit check {id}"),
+            Source::Seed => "dockhard seed recommendation".to_string(),
+            Source::Other(s) => s.to_string(),
+        }
+    }
+}
+
+/// Whether the rule offers fixes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixAvailability {
+    None,
+    Sometimes,
+    Always,
+}
+
+/// A check over a parsed Dockerfile.
+pub type DockerfileCheck = fn(&mut DockerfileContext<'_>);
+
+/// Everything known about a rule, and its entry points.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub category: Category,
+    /// `None`: the rule exists but runs only when selected.
+    pub default_severity: Option<Severity>,
+    pub inputs: &'static [Input],
+    pub sources: &'static [Source],
+    pub fix: FixAvailability,
+    /// A core (★) rule of the catalogue.
+    pub core: bool,
+    /// Markdown: what it does, why, example, use instead, fix.
+    pub doc: &'static str,
+    pub dockerfile: Option<DockerfileCheck>,
+}
+
+impl RuleMeta {
+    /// The documentation as Markdown (the doc comment without its leading
+    /// space on each line).
+    pub fn markdown(&self) -> String {
+        self.doc
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The first paragraph of "What it does", as a one-line summary.
+    pub fn summary(&self) -> String {
+        section(&self.markdown(), "What it does")
+            .split("\n\n")
+            .next()
+            .unwrap_or("")
+            .replace('\n', " ")
+            .trim()
+            .to_string()
+    }
+
+    pub fn doc_url(&self) -> String {
+        format!("{}/{}.md", DOCS_BASE_URL, self.code)
+    }
+}
+
+/// Where the rule pages are published.
+pub const DOCS_BASE_URL: &str = "https://github.com/dockhard/dockhard/blob/main/docs/rules";
+
+/// The text of a `## heading` section of a rule doc.
+pub fn section<'a>(doc: &'a str, heading: &str) -> &'a str {
+    let marker = format!("## {heading}");
+    let Some(start) = doc.find(&marker) else {
+        return "";
+    };
+    let body = &doc[start + marker.len()..];
+    let end = body.find("\n## ").unwrap_or(body.len());
+    body[..end].trim()
+}
+
+/// Declares a rule: its doc comment becomes its documentation.
+///
+/// ```ignore
+/// declare_rule! {
+///     /// ## What it does
+///     /// ...
+///     pub static SUDO = {
+///         code: "DH118",
+///         name: "sudo",
+///         category: Privilege,
+///         severity: Some(Warning),
+///         inputs: [Dockerfile],
+///         sources: [Source::Hadolint("DL3004")],
+///         fix: Sometimes,
+///         dockerfile: check,
+///     }
+/// }
+/// ```
+#[macro_export]
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        $vis:vis static $ident:ident = {
+            code: $code:literal,
+            name: $name:literal,
+            category: $category:ident,
+            severity: $severity:expr,
+            inputs: [$($input:ident),* $(,)?],
+            sources: [$($source:expr),* $(,)?],
+            fix: $fix:ident,
+            core: $core:literal,
+            $(dockerfile: $dockerfile:path,)?
+        }
+    ) => {
+        $vis static $ident: $crate::rule::RuleMeta = $crate::rule::RuleMeta {
+            code: $code,
+            name: $name,
+            category: $crate::rule::Category::$category,
+            default_severity: {
+                #[allow(unused_imports)]
+                use $crate::diagnostic::Severity::*;
+                $severity
+            },
+            inputs: &[$($crate::rule::Input::$input),*],
+            sources: &[$($source),*],
+            fix: $crate::rule::FixAvailability::$fix,
+            core: $core,
+            doc: concat!($($doc, "\n"),*),
+            dockerfile: $crate::declare_rule!(@opt $($dockerfile)?),
+        };
+    };
+    (@opt $check:path) => { Some($check) };
+    (@opt) => { None };
+}

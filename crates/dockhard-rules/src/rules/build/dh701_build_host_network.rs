@@ -1,0 +1,80 @@
+use dockhard_parser::dockerfile::{Instruction, Kind};
+
+use crate::context::DockerfileContext;
+use crate::declare_rule;
+use crate::diagnostic::{Applicability, Edit, Fix};
+use crate::rule::Source;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a build step on the host's network: `RUN --network=host` in a
+    /// Dockerfile (compose `build.network: host` and the `network.host`
+    /// entitlement are reported for compose files).
+    ///
+    /// ## Why is this bad?
+    /// The step shares the build host's network namespace: it can reach
+    /// services bound to the host's loopback (metadata endpoints, databases,
+    /// the Docker API on a TCP port) and listen on the host's interfaces.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM python:3.13-slim
+    /// RUN --network=host pip install -r requirements.txt
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// FROM python:3.13-slim
+    /// RUN pip install -r requirements.txt
+    /// ```
+    ///
+    /// ## Fix
+    /// Removes the `--network=host` flag (unsafe: the step may rely on a host
+    /// service; publish what it needs instead).
+    pub static BUILD_HOST_NETWORK = {
+        code: "DH701",
+        name: "build-host-network",
+        category: Build,
+        severity: Some(Warning),
+        inputs: [Dockerfile, Compose],
+        sources: [Source::Other("BuildKit entitlement network.host")],
+        fix: Always,
+        core: false,
+        dockerfile: check,
+    }
+}
+
+fn check(cx: &mut DockerfileContext<'_>) {
+    for instruction in &cx.dockerfile.instructions {
+        check_instruction(cx, instruction);
+    }
+}
+
+fn check_instruction(cx: &mut DockerfileContext<'_>, instruction: &Instruction) {
+    if let Kind::Onbuild(inner) = &instruction.kind {
+        check_instruction(cx, inner);
+        return;
+    }
+    if !matches!(instruction.kind, Kind::Run(_)) {
+        return;
+    }
+    for flag in instruction.flags_named("network") {
+        if flag
+            .value_str()
+            .is_some_and(|v| v.eq_ignore_ascii_case("host"))
+        {
+            let removal = super::flag_removal(cx.source(), flag.span);
+            cx.report(
+                flag.span,
+                "RUN --network=host gives this step the build host's network",
+            )
+            .label("host network")
+            .help("remove the flag; the default network is enough to download dependencies")
+            .fix(Fix {
+                message: "remove `--network=host`".to_string(),
+                applicability: Applicability::Unsafe,
+                edits: vec![Edit::deletion(removal)],
+            });
+        }
+    }
+}

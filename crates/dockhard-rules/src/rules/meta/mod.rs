@@ -1,0 +1,1 @@
+pub mod dh001_dockerfile_syntax;

@@ -1,0 +1,187 @@
+//! The registry's invariants: unique codes and names, complete docs, fixtures
+//! for every rule, fix availability as declared, doc examples that work, and
+//! generated docs that are up to date.
+
+mod common;
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use common::{fixture_files, run_fixture, workspace_root};
+use dockhard_rules::rule::{FixAvailability, section};
+use dockhard_rules::{FileKind, RULES, Settings, SourceFile, lint};
+
+#[test]
+fn codes_and_names_are_unique_and_well_formed() {
+    let mut codes = HashSet::new();
+    let mut names = HashSet::new();
+    for rule in RULES {
+        assert!(codes.insert(rule.code), "duplicate code {}", rule.code);
+        assert!(names.insert(rule.name), "duplicate name {}", rule.name);
+        assert!(
+            rule.code.len() == 5
+                && rule.code.starts_with("DH")
+                && rule.code[2..].bytes().all(|b| b.is_ascii_digit()),
+            "bad code {}",
+            rule.code
+        );
+        assert!(
+            rule.name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+            "name not kebab-case: {}",
+            rule.name
+        );
+        assert!(!rule.inputs.is_empty(), "{} applies to nothing", rule.code);
+    }
+    let sorted: Vec<&str> = {
+        let mut v: Vec<&str> = RULES.iter().map(|r| r.code).collect();
+        v.sort();
+        v
+    };
+    let order: Vec<&str> = RULES.iter().map(|r| r.code).collect();
+    assert_eq!(order, sorted, "RULES must be in code order");
+}
+
+#[test]
+fn every_doc_has_its_sections() {
+    for rule in RULES {
+        let doc = rule.markdown();
+        for heading in [
+            "What it does",
+            "Why is this bad?",
+            "Example",
+            "Use instead",
+            "Fix",
+        ] {
+            assert!(
+                !section(&doc, heading).is_empty(),
+                "{}: missing or empty `## {heading}`",
+                rule.code
+            );
+        }
+        assert!(!rule.summary().is_empty(), "{}: no summary", rule.code);
+    }
+}
+
+fn code_block(text: &str) -> Option<String> {
+    let start = text.find("```dockerfile\n")? + "```dockerfile\n".len();
+    let end = text[start..].find("```")? + start;
+    Some(text[start..end].to_string())
+}
+
+fn lint_snippet(code: &str, text: String) -> usize {
+    let file: Arc<SourceFile> = SourceFile::new("Dockerfile", text);
+    lint(&file, FileKind::Dockerfile, &Settings::only(&[code]))
+        .iter()
+        .filter(|d| d.code == code)
+        .count()
+}
+
+#[test]
+fn doc_examples_trigger_and_use_instead_does_not() {
+    for rule in RULES {
+        let doc = rule.markdown();
+        if !rule
+            .inputs
+            .contains(&dockhard_rules::rule::Input::Dockerfile)
+        {
+            continue;
+        }
+        let example = code_block(section(&doc, "Example"))
+            .unwrap_or_else(|| panic!("{}: Example has no ```dockerfile block", rule.code));
+        let instead = code_block(section(&doc, "Use instead"))
+            .unwrap_or_else(|| panic!("{}: Use instead has no ```dockerfile block", rule.code));
+        assert!(
+            lint_snippet(rule.code, example.clone()) > 0,
+            "{}: the doc's example does not trigger the rule:\n{example}",
+            rule.code
+        );
+        let others_in_instead = lint_snippet(rule.code, instead.clone());
+        assert_eq!(
+            others_in_instead, 0,
+            "{}: the doc's `Use instead` triggers the rule:\n{instead}",
+            rule.code
+        );
+    }
+}
+
+#[test]
+fn every_rule_has_positive_and_negative_fixtures() {
+    for rule in RULES {
+        let files = fixture_files(rule.code);
+        assert!(
+            !files.is_empty(),
+            "{}: no fixtures in fixtures/{}/",
+            rule.code,
+            rule.code
+        );
+        let runs: Vec<_> = files.iter().map(|f| run_fixture(f, rule.code)).collect();
+        assert!(
+            runs.iter().any(|r| !r.expected.is_empty()),
+            "{}: no fixture with a finding",
+            rule.code
+        );
+        assert!(
+            runs.iter().any(|r| r.declared_none),
+            "{}: no near-miss fixture (`# expect: none`)",
+            rule.code
+        );
+    }
+}
+
+#[test]
+fn fix_availability_matches_what_rules_do() {
+    for rule in RULES {
+        let diagnostics: Vec<_> = fixture_files(rule.code)
+            .iter()
+            .flat_map(|f| run_fixture(f, rule.code).diagnostics)
+            .filter(|d| d.code == rule.code)
+            .collect();
+        let with_fix = diagnostics.iter().filter(|d| d.fix.is_some()).count();
+        match rule.fix {
+            FixAvailability::None => assert_eq!(with_fix, 0, "{}: declares no fix", rule.code),
+            FixAvailability::Always => assert_eq!(
+                with_fix,
+                diagnostics.len(),
+                "{}: declares a fix for every finding",
+                rule.code
+            ),
+            FixAvailability::Sometimes => {
+                assert!(
+                    with_fix > 0,
+                    "{}: declares fixes but offers none",
+                    rule.code
+                );
+                assert!(
+                    with_fix < diagnostics.len(),
+                    "{}: always offers a fix; declare `Always`",
+                    rule.code
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn generated_docs_are_up_to_date() {
+    let dir = workspace_root().join("docs/rules");
+    let mut stale = Vec::new();
+    for rule in RULES {
+        let path = dir.join(format!("{}.md", rule.code));
+        let want = dockhard_rules::docs::rule_markdown(rule);
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(want.as_str()) {
+            stale.push(path.display().to_string());
+        }
+    }
+    let index = dir.join("README.md");
+    if std::fs::read_to_string(&index).ok().as_deref()
+        != Some(dockhard_rules::docs::index_markdown(RULES).as_str())
+    {
+        stale.push(index.display().to_string());
+    }
+    assert!(
+        stale.is_empty(),
+        "stale rule docs (run `cargo xtask docs`): {stale:?}"
+    );
+}
