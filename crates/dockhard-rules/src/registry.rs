@@ -5,6 +5,7 @@ use crate::rules;
 
 pub static RULES: &[&RuleMeta] = &[
     &rules::meta::dh001_dockerfile_syntax::DOCKERFILE_SYNTAX,
+    &rules::meta::dh006_unreadable_file::UNREADABLE_FILE,
     &rules::privilege::dh100_root_user::ROOT_USER,
     &rules::privilege::dh101_root_login_shell::ROOT_LOGIN_SHELL,
     &rules::privilege::dh102_setuid_added::SETUID_ADDED,

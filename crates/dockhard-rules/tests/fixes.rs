@@ -2,6 +2,8 @@
 //! ones included), re-linting until nothing changes, leaves no fixable
 //! finding of the rule and no new syntax error.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::{fixture_files, run_fixture};

@@ -1,6 +1,8 @@
 //! Runs every rule's fixtures: findings must equal the inline `# expect:`
 //! markers exactly, and the rendered output must match its snapshot.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::{describe, fixture_files, render, run_fixture};

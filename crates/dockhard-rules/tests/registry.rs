@@ -2,6 +2,8 @@
 //! for every rule, fix availability as declared, doc examples that work, and
 //! generated docs that are up to date.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::collections::HashSet;
@@ -82,9 +84,11 @@ fn lint_snippet(code: &str, text: String) -> usize {
 fn doc_examples_trigger_and_use_instead_does_not() {
     for rule in RULES {
         let doc = rule.markdown();
+        // Rules about the bytes of a file (DH006) have no Dockerfile example.
         if !rule
             .inputs
             .contains(&dockhard_rules::rule::Input::Dockerfile)
+            || rule.code == "DH006"
         {
             continue;
         }

@@ -355,11 +355,7 @@ const HEALTHCHECK_FLAGS: &[(&str, FlagType)] = &[
 ];
 
 /// Fills `instruction.kind` and applies BuildKit's instruction-level checks.
-pub(super) fn type_instruction(
-    instruction: &mut Instruction,
-    escape: char,
-    errors: &mut Vec<SyntaxError>,
-) {
+pub(super) fn type_instruction(instruction: &mut Instruction, errors: &mut Vec<SyntaxError>) {
     let name = instruction.keyword.as_str().to_uppercase();
     let head = instruction.line_span;
     let args = instruction.args.clone();
@@ -577,7 +573,7 @@ pub(super) fn type_instruction(
                             ),
                             inner.keyword_span,
                         )),
-                        _ => type_instruction(&mut inner, escape, errors),
+                        _ => type_instruction(&mut inner, errors),
                     }
                     Kind::Onbuild(inner)
                 }

@@ -276,7 +276,7 @@ pub(super) fn parse(source: &str) -> Dockerfile {
             // BuildKit stops at a line-parser error: no instruction-level checks.
             instruction.kind = super::Kind::Invalid;
         } else {
-            build::type_instruction(&mut instruction, df.escape, &mut errors);
+            build::type_instruction(&mut instruction, &mut errors);
         }
         df.instructions.push(instruction);
     }

@@ -7,7 +7,7 @@ fn parse(src: &str) -> Dockerfile {
     Dockerfile::parse(src)
 }
 
-fn slice<'a>(src: &'a str, span: Span) -> &'a str {
+fn slice(src: &str, span: Span) -> &str {
     span.slice(src)
 }
 

@@ -6,6 +6,8 @@
 //! `# expect-file: DH001` is a finding outside any instruction; a fixture
 //! with no finding says `# expect: none` at the top.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -13,7 +15,7 @@ use std::sync::Arc;
 
 use dockhard_parser::Dockerfile;
 use dockhard_rules::render::{HumanOptions, render_human};
-use dockhard_rules::{Diagnostic, FileKind, Settings, SourceFile, lint};
+use dockhard_rules::{Diagnostic, FileKind, Settings, SourceFile, lint, load};
 
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -60,15 +62,18 @@ fn instruction_at(df: &Dockerfile, offset: u32) -> Option<usize> {
 }
 
 pub fn run_fixture(path: &Path, code: &str) -> FixtureRun {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let relative = path
         .strip_prefix(workspace_root())
         .unwrap_or(path)
         .to_path_buf();
-    let file = SourceFile::new(relative, text);
-    let kind = FileKind::detect(path).unwrap_or(FileKind::Dockerfile);
     let settings = Settings::only(&[code]);
-    let diagnostics = lint(&file, kind, &settings);
+    let (file, unreadable) = load(relative, bytes, &settings);
+    let kind = FileKind::detect(path).unwrap_or(FileKind::Dockerfile);
+    let diagnostics = match unreadable {
+        Some(d) => vec![d],
+        None => lint(&file, kind, &settings),
+    };
 
     let df = Dockerfile::parse(&file.text);
     let mut expected = Vec::new();

@@ -1,1 +1,2 @@
 pub mod dh001_dockerfile_syntax;
+pub mod dh006_unreadable_file;

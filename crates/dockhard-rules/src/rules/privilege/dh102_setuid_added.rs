@@ -11,7 +11,9 @@ declare_rule! {
     /// Reports an instruction that adds the setuid or setgid bit to a file:
     /// `chmod u+s`, `g+s`, `+s`, `u=rwxs`, or a numeric mode with 4xxx, 2xxx
     /// or 6xxx (also through `find ... -exec chmod`, `install -m 4755`, and
-    /// `COPY --chmod=4755` / `ADD --chmod=...`).
+    /// `COPY --chmod=4755` / `ADD --chmod=...`). Directories created with
+    /// `install -d` are not reported: setgid on a directory only makes new
+    /// files inherit its group.
     ///
     /// ## Why is this bad?
     /// A setuid binary runs with its owner's privileges, usually root, whoever
@@ -79,14 +81,16 @@ fn check_instruction(cx: &mut DockerfileContext<'_>, instruction: &Instruction) 
             };
             for cmd in script.commands() {
                 if let Some((word, bits)) = setuid_in_command(cmd) {
-                    let how = match cmd.program() {
-                        Some("install") => format!("install -m {}", word.value),
-                        Some("find") => format!("find ... -exec chmod {}", word.value),
-                        _ => format!("chmod {}", word.value),
+                    let message = match cmd.program() {
+                        Some("install") => {
+                            format!("`install` with mode `{}` adds the {bits}", word.value)
+                        }
+                        Some("find") => {
+                            format!("`find -exec chmod {}` adds the {bits}", word.value)
+                        }
+                        _ => format!("`chmod {}` adds the {bits}", word.value),
                     };
-                    cx.report(word.span, format!("`{how}` adds the {bits}"))
-                        .label(bits)
-                        .help(HELP);
+                    cx.report(word.span, message).label(bits).help(HELP);
                 }
             }
         }
@@ -101,6 +105,17 @@ fn setuid_in_command(cmd: &Command) -> Option<(&Word, &'static str)> {
         "chmod" => chmod_mode(cmd.args()).and_then(|w| special_bits(&w.value).map(|b| (w, b))),
         "install" => {
             let args = cmd.args();
+            // `install -d` creates directories, where setgid only makes new
+            // files inherit the group: not a way to gain privileges.
+            let directory = args.iter().any(|w| {
+                w.value == "--directory"
+                    || (w.value.starts_with('-')
+                        && !w.value.starts_with("--")
+                        && w.value[1..].contains('d'))
+            });
+            if directory {
+                return None;
+            }
             let mode = option_value(cmd, "-m", "--mode")?;
             let word = args.iter().find(|w| w.value.ends_with(mode))?;
             special_bits(mode).map(|b| (word, b))

@@ -1,0 +1,176 @@
+//! Arguments, and the small commands (`explain`, `rules`).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use dockhard_rules::{RULES, registry};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "dockhard",
+    version,
+    about = "A fast linter for container hardening",
+    long_about = "dockhard reads Dockerfiles and reports every place where a hardening measure \
+                  is missing or undone, with source-spanned diagnostics, a reason, and a fix \
+                  where one is safe."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Lint files and directories (default: the current directory).
+    Check(CheckArgs),
+    /// Show a rule's documentation.
+    Explain {
+        /// A rule code (`DH100`) or name (`root-user`).
+        rule: String,
+    },
+    /// List every rule.
+    Rules {
+        #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+        format: RulesFormat,
+    },
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Source-spanned reports (miette).
+    Human,
+    /// `path:line:col: severity[CODE] message`, one per line.
+    Concise,
+    /// One JSON object (see DESIGN.md for the contract).
+    Json,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailLevel {
+    Info,
+    Warning,
+    Error,
+    /// Never fail on findings.
+    Never,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    Dockerfile,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Files or directories to lint; `-` reads standard input.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+
+    /// The name to report standard input under (also decides its kind).
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<PathBuf>,
+
+    /// Treat the given files as this kind, whatever their names.
+    #[arg(long, value_enum)]
+    pub kind: Option<KindArg>,
+
+    /// Rules to run (codes, names, code prefixes such as DH1, categories, `all`).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Vec<String>,
+
+    /// Rules to run in addition to the selected ones.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub extend_select: Vec<String>,
+
+    /// Rules not to run.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+
+    /// The lowest severity that makes the run fail (exit code 1).
+    #[arg(long, value_enum, default_value_t = FailLevel::Warning)]
+    pub fail_level: FailLevel,
+
+    /// Apply safe fixes to the files.
+    #[arg(long)]
+    pub fix: bool,
+
+    /// With --fix, also apply fixes that may change behaviour.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Do not print the summary line (human format).
+    #[arg(long)]
+    pub no_summary: bool,
+}
+
+pub fn explain(rule: &str) -> Result<ExitCode, String> {
+    match registry::by_code_or_name(rule) {
+        Some(r) => {
+            print!("{}", dockhard_rules::docs::rule_markdown(r));
+            Ok(ExitCode::SUCCESS)
+        }
+        None => Err(match registry::suggest(rule) {
+            Some(s) => format!("unknown rule `{rule}` (did you mean `{s}`?)"),
+            None => format!("unknown rule `{rule}`"),
+        }),
+    }
+}
+
+pub fn list_rules(format: RulesFormat) -> Result<ExitCode, String> {
+    match format {
+        RulesFormat::Text => {
+            for r in RULES {
+                let severity = r.default_severity.map_or("off", |s| s.as_str());
+                let star = if r.core { "★" } else { " " };
+                println!(
+                    "{} {star} {:<28} {:<8} {}",
+                    r.code,
+                    r.name,
+                    severity,
+                    r.summary()
+                );
+            }
+        }
+        RulesFormat::Json => {
+            let list: Vec<serde_json::Value> = RULES
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "code": r.code,
+                        "name": r.name,
+                        "category": r.category.as_str(),
+                        "severity": r.default_severity.map(|s| s.as_str()),
+                        "inputs": r.inputs.iter().map(|i| i.as_str()).collect::<Vec<_>>(),
+                        "core": r.core,
+                        "summary": r.summary(),
+                        "url": r.doc_url(),
+                    })
+                })
+                .collect();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&list).map_err(|e| e.to_string())?
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,355 @@
+//! The binary end to end: discovery, formats, exit codes, stdin, fixes.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+const CLEAN: &str =
+    "FROM debian:12-slim\nRUN useradd --system app && chsh -s /usr/sbin/nologin root\nUSER app\n";
+const ROOT: &str = "FROM debian:12-slim\nRUN chsh -s /usr/sbin/nologin root\nUSER root\n";
+const INFO_ONLY: &str = "FROM debian:12-slim\nUSER nobody\n";
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("dockhard-cli-{}-{name}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).expect("temp dir");
+        TempDir(dir)
+    }
+
+    fn write(&self, rel: &str, content: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.0.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).expect("parent dir");
+        }
+        fs::write(&path, content).expect("write");
+        path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn dockhard(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dockhard"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run dockhard")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn json(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)))
+}
+
+fn codes(v: &Value) -> Vec<(String, String)> {
+    v["diagnostics"]
+        .as_array()
+        .expect("diagnostics array")
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap_or_default().to_string(),
+                d["code"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn exit_codes_follow_the_fail_level() {
+    let t = TempDir::new("exit");
+    t.write("clean/Dockerfile", CLEAN);
+    t.write("root/Dockerfile", ROOT);
+    t.write("info/Dockerfile", INFO_ONLY);
+    assert_eq!(dockhard(&t.0, &["check", "clean"]).status.code(), Some(0));
+    assert_eq!(dockhard(&t.0, &["check", "root"]).status.code(), Some(1));
+    assert_eq!(dockhard(&t.0, &["check", "info"]).status.code(), Some(0));
+    assert_eq!(
+        dockhard(&t.0, &["check", "--fail-level", "info", "info"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        dockhard(&t.0, &["check", "--fail-level", "error", "root"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let missing = dockhard(&t.0, &["check", "nope"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("nope"));
+    let bad = dockhard(&t.0, &["check", "--select", "root-usr", "clean"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("did you mean `root-user`"));
+    assert_eq!(
+        dockhard(&t.0, &["check", "--format", "yaml"]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn json_follows_the_contract() {
+    let t = TempDir::new("json");
+    t.write("app/Dockerfile", ROOT);
+    let out = dockhard(&t.0, &["check", "--format", "json", "./app"]);
+    let v = json(&out);
+    assert_eq!(v["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(v["summary"]["files"], 1);
+    assert_eq!(v["summary"]["warnings"], 1);
+    let d = &v["diagnostics"][0];
+    for key in [
+        "code",
+        "name",
+        "severity",
+        "message",
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "fix",
+        "related",
+    ] {
+        assert!(d.get(key).is_some(), "missing {key}: {d}");
+    }
+    assert_eq!(d["code"], "DH100");
+    assert_eq!(d["name"], "root-user");
+    assert_eq!(d["severity"], "warning");
+    assert_eq!(d["path"], "app/Dockerfile");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(3), Some(6))
+    );
+    assert_eq!(
+        (d["end_line"].as_u64(), d["end_column"].as_u64()),
+        (Some(3), Some(10))
+    );
+    assert!(d["fix"].is_null());
+}
+
+#[test]
+fn paths_outside_the_working_directory_are_absolute() {
+    let t = TempDir::new("outside");
+    t.write("a/Dockerfile", ROOT);
+    t.write("b/x", "");
+    let out = dockhard(&t.0.join("b"), &["check", "--format", "json", "../a"]);
+    let path = json(&out)["diagnostics"][0]["path"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(Path::new(&path).is_absolute(), "{path}");
+    assert!(
+        path.ends_with("a/Dockerfile") && !path.contains(".."),
+        "{path}"
+    );
+}
+
+#[test]
+fn concise_lines_are_path_line_col_severity_code_message() {
+    let t = TempDir::new("concise");
+    t.write("Dockerfile", ROOT);
+    let out = dockhard(&t.0, &["check", "--format", "concise"]);
+    let text = stdout(&out);
+    assert_eq!(
+        text.lines().collect::<Vec<_>>(),
+        ["Dockerfile:3:6: warning[DH100] the container runs as root: `USER root`"]
+    );
+}
+
+#[test]
+fn discovery_respects_gitignore_hidden_dirs_and_names() {
+    let t = TempDir::new("walk");
+    t.write(".gitignore", "ignored/\n");
+    t.write("ignored/Dockerfile", ROOT);
+    t.write(".devcontainer/Dockerfile", ROOT);
+    t.write(".git/Dockerfile", ROOT);
+    t.write("svc/api.Dockerfile", ROOT);
+    t.write("svc/Dockerfile.dev", ROOT);
+    t.write("svc/Containerfile", ROOT);
+    t.write("svc/Dockerfile.dockerignore", "*.md\n");
+    t.write("svc/notes.txt", ROOT);
+    let out = dockhard(&t.0, &["check", "--format", "json", "--select", "DH100"]);
+    let paths: Vec<String> = codes(&json(&out)).into_iter().map(|(p, _)| p).collect();
+    assert_eq!(
+        paths,
+        [
+            ".devcontainer/Dockerfile",
+            "svc/Containerfile",
+            "svc/Dockerfile.dev",
+            "svc/api.Dockerfile"
+        ]
+    );
+    // An explicitly named file is linted even if ignored, and sniffed by content.
+    let out = dockhard(
+        &t.0,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "DH100",
+            "ignored/Dockerfile",
+            "svc/notes.txt",
+        ],
+    );
+    assert_eq!(codes(&json(&out)).len(), 2);
+}
+
+#[test]
+fn stdin_with_a_filename() {
+    let t = TempDir::new("stdin");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dockhard"))
+        .args([
+            "check",
+            "--format",
+            "concise",
+            "--stdin-filename",
+            "svc/Dockerfile",
+            "-",
+        ])
+        .current_dir(&t.0)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(ROOT.as_bytes())
+        .expect("write stdin");
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).starts_with("svc/Dockerfile:3:6: warning[DH100]"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn unreadable_and_invalid_files_do_not_stop_the_run() {
+    let t = TempDir::new("bad");
+    t.write(
+        "a/Dockerfile",
+        b"FROM alpine\nLABEL x=\"caf\xe9\"\n".as_slice(),
+    );
+    t.write("b/Dockerfile", "FROM alpine\nFROBNICATE\nUSER root\n");
+    t.write("c/Dockerfile", ROOT);
+    let out = dockhard(&t.0, &["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let found = codes(&json(&out));
+    assert!(
+        found.contains(&("a/Dockerfile".into(), "DH006".into())),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("b/Dockerfile".into(), "DH001".into())),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("b/Dockerfile".into(), "DH100".into())),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("c/Dockerfile".into(), "DH100".into())),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn output_is_sorted_and_deterministic() {
+    let t = TempDir::new("order");
+    for name in ["z", "a", "m", "b/c", "b/a"] {
+        t.write(&format!("{name}/Dockerfile"), ROOT);
+    }
+    let first = stdout(&dockhard(&t.0, &["check", "--format", "concise"]));
+    let second = stdout(&dockhard(&t.0, &["check", "--format", "concise"]));
+    assert_eq!(first, second);
+    let paths: Vec<&str> = first
+        .lines()
+        .map(|l| l.split(':').next().unwrap_or(""))
+        .collect();
+    let mut sorted = paths.clone();
+    sorted.sort();
+    assert_eq!(paths, sorted);
+    assert_eq!(paths.len(), 5);
+}
+
+#[test]
+fn human_output_has_no_colour_when_piped_and_a_summary() {
+    let t = TempDir::new("human");
+    t.write("Dockerfile", ROOT);
+    let out = dockhard(&t.0, &["check"]);
+    let text = stdout(&out);
+    assert!(!text.contains('\u{1b}'), "escape codes in piped output");
+    assert!(text.contains("DH100(root-user)"));
+    assert!(text.contains("[Dockerfile:3:6]"));
+    assert!(
+        text.contains("Found 0 errors, 1 warning, 0 infos in 1 file ("),
+        "{text}"
+    );
+}
+
+#[test]
+fn fix_rewrites_files() {
+    let t = TempDir::new("fix");
+    let path = t.write(
+        "Dockerfile",
+        "FROM debian:12-slim\nRUN --network=host sudo apt-get update\nUSER nobody\n",
+    );
+    // Unsafe fixes are not applied by --fix alone.
+    dockhard(&t.0, &["check", "--fix", "--select", "DH701,DH118"]);
+    assert!(
+        fs::read_to_string(&path)
+            .expect("read")
+            .contains("--network=host")
+    );
+    let out = dockhard(
+        &t.0,
+        &[
+            "check",
+            "--fix",
+            "--unsafe-fixes",
+            "--select",
+            "DH701,DH118",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(
+        fs::read_to_string(&path).expect("read"),
+        "FROM debian:12-slim\nRUN apt-get update\nUSER nobody\n"
+    );
+}
+
+#[test]
+fn explain_and_rules() {
+    let t = TempDir::new("explain");
+    let out = dockhard(&t.0, &["explain", "root-user"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("# DH100 root-user"));
+    assert_eq!(dockhard(&t.0, &["explain", "DH999"]).status.code(), Some(2));
+    let out = dockhard(&t.0, &["rules", "--format", "json"]);
+    let list: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(
+        list.as_array()
+            .is_some_and(|a| a.iter().any(|r| r["code"] == "DH102"))
+    );
+}
