@@ -7,7 +7,6 @@
 //! with no finding says `# expect: none` at the top.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,65 @@
+//! Parse + lint speed with every default rule, on the corpus Dockerfiles
+//! (`../shared/corpus`, else the fixtures): `cargo bench -p dockhard-rules`.
+//! Parsing alone is measured in the same run, so the rules' share shows.
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use dockhard_parser::Dockerfile;
+use dockhard_rules::{FileKind, Settings, SourceFile, lint};
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in rd.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect(&path, out);
+        } else if FileKind::detect(&path).is_some() {
+            out.push(path);
+        }
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut paths = Vec::new();
+    collect(&root.join("../shared/corpus"), &mut paths);
+    if paths.is_empty() {
+        collect(&root.join("fixtures"), &mut paths);
+    }
+    paths.sort();
+    let files: Vec<Arc<SourceFile>> = paths
+        .iter()
+        .filter_map(|p| {
+            std::fs::read_to_string(p)
+                .ok()
+                .map(|t| SourceFile::new(p.clone(), t))
+        })
+        .collect();
+    let bytes: usize = files.iter().map(|f| f.text.len()).sum();
+    let settings = Settings::default();
+    let mut group = c.benchmark_group(format!("lint {} Dockerfiles", files.len()));
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("parse + all default rules", |b| {
+        b.iter(|| {
+            for f in &files {
+                black_box(lint(f, FileKind::Dockerfile, &settings));
+            }
+        })
+    });
+    group.bench_function("parse only", |b| {
+        b.iter(|| {
+            for f in &files {
+                black_box(Dockerfile::parse(&f.text));
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
