@@ -38,8 +38,15 @@ fn corpus_dockerfiles() -> Option<Vec<PathBuf>> {
     Some(out)
 }
 
-/// The instruction keywords and their byte offsets, and FROM images.
-fn ours(src: &str) -> (Vec<(String, usize)>, Vec<String>, Vec<Vec<String>>) {
+/// Each instruction's keyword and offset, the FROM images, each instruction's flags.
+#[derive(Debug, PartialEq, Eq)]
+struct Shape {
+    keywords: Vec<(String, usize)>,
+    images: Vec<String>,
+    flags: Vec<Vec<String>>,
+}
+
+fn ours(src: &str) -> Shape {
     let df = Dockerfile::parse(src);
     let mut keywords = Vec::new();
     let mut images = Vec::new();
@@ -54,10 +61,14 @@ fn ours(src: &str) -> (Vec<(String, usize)>, Vec<String>, Vec<Vec<String>>) {
             images.push(from.image.value.clone());
         }
     }
-    (keywords, images, flags)
+    Shape {
+        keywords,
+        images,
+        flags,
+    }
 }
 
-fn theirs(src: &str) -> Option<(Vec<(String, usize)>, Vec<String>, Vec<Vec<String>>)> {
+fn theirs(src: &str) -> Option<Shape> {
     use parse_dockerfile::Instruction as I;
     let df = parse_dockerfile::parse(src).ok()?;
     let mut keywords = Vec::new();
@@ -106,7 +117,11 @@ fn theirs(src: &str) -> Option<(Vec<(String, usize)>, Vec<String>, Vec<Vec<Strin
         keywords.push((src[span.clone()].to_ascii_lowercase(), span.start));
         flags.push(opts);
     }
-    Some((keywords, images, flags))
+    Some(Shape {
+        keywords,
+        images,
+        flags,
+    })
 }
 
 #[test]
