@@ -10,14 +10,20 @@ use dockhard_parser::Dockerfile;
 use dockhard_parser::dockerfile::{CommandForm, Kind};
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in rd.flatten() {
         let p = e.path();
         if p.is_dir() {
             collect(&p, out);
         } else if let Some(n) = p.file_name().and_then(|n| n.to_str()) {
             let l = n.to_ascii_lowercase();
-            if l == "dockerfile" || l.starts_with("dockerfile.") || l.ends_with(".dockerfile") || l.starts_with("containerfile") {
+            if l == "dockerfile"
+                || l.starts_with("dockerfile.")
+                || l.ends_with(".dockerfile")
+                || l.starts_with("containerfile")
+            {
                 out.push(p);
             }
         }
@@ -27,11 +33,15 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 fn scripts(files: &[PathBuf]) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for f in files {
-        let Ok(src) = std::fs::read_to_string(f) else { continue };
+        let Ok(src) = std::fs::read_to_string(f) else {
+            continue;
+        };
         let df = Dockerfile::parse(&src);
         for i in &df.instructions {
             let Kind::Run(line) = &i.kind else { continue };
-            let CommandForm::Shell(text) = &line.form else { continue };
+            let CommandForm::Shell(text) = &line.form else {
+                continue;
+            };
             let mut script = text.as_str().to_string();
             for h in &i.heredocs {
                 script.push('\n');
@@ -59,17 +69,28 @@ fn brush_ok(s: &str) -> (bool, usize, usize) {
 }
 
 fn main() {
-    let dir = std::env::args().nth(1).unwrap_or_else(|| "../../../shared/corpus".into());
-    let rounds: usize = std::env::args().nth(2).and_then(|n| n.parse().ok()).unwrap_or(20);
+    let dir = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "../../../shared/corpus".into());
+    let rounds: usize = std::env::args()
+        .nth(2)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(20);
     let mut files = Vec::new();
     collect(Path::new(&dir), &mut files);
     files.sort();
     let scripts = scripts(&files);
     let bytes: usize = scripts.iter().map(|(_, s)| s.len()).sum();
-    println!("{} Dockerfiles, {} RUN scripts, {} bytes", files.len(), scripts.len(), bytes);
+    println!(
+        "{} Dockerfiles, {} RUN scripts, {} bytes",
+        files.len(),
+        scripts.len(),
+        bytes
+    );
 
     let mut ts = tree_sitter::Parser::new();
-    ts.set_language(&tree_sitter_bash::LANGUAGE.into()).expect("bash grammar");
+    ts.set_language(&tree_sitter_bash::LANGUAGE.into())
+        .expect("bash grammar");
 
     let (mut b_ok, mut b_words, mut b_located) = (0, 0, 0);
     let mut b_fail = Vec::new();
@@ -101,7 +122,8 @@ fn main() {
     };
     let b_time = time(&mut || {
         for (_, s) in &scripts {
-            let mut p = brush_parser::Parser::new(s.as_bytes(), &brush_parser::ParserOptions::default());
+            let mut p =
+                brush_parser::Parser::new(s.as_bytes(), &brush_parser::ParserOptions::default());
             let _ = std::hint::black_box(p.parse_program());
         }
     });
@@ -139,7 +161,9 @@ fn main() {
     let mut used_err = Vec::new();
     let start = Instant::now();
     for f in &files {
-        let Ok(src) = std::fs::read_to_string(f) else { continue };
+        let Ok(src) = std::fs::read_to_string(f) else {
+            continue;
+        };
         let df = Dockerfile::parse(&src);
         for i in &df.instructions {
             if !matches!(i.kind, Kind::Run(_)) {
@@ -163,8 +187,14 @@ fn main() {
         let short: String = s.chars().take(140).collect::<String>().replace('\n', "⏎");
         println!("  {f}: {short}");
     }
-    let heredoc_only = t_fail.iter().filter(|(_, s)| s.trim_start().starts_with("<<")).count();
-    let both = t_fail.iter().filter(|(f, s)| b_fail.iter().any(|(bf, bs)| bf == f && bs == s)).count();
+    let heredoc_only = t_fail
+        .iter()
+        .filter(|(_, s)| s.trim_start().starts_with("<<"))
+        .count();
+    let both = t_fail
+        .iter()
+        .filter(|(f, s)| b_fail.iter().any(|(bf, bs)| bf == f && bs == s))
+        .count();
     println!(
         "tree-sitter-bash failures: {heredoc_only} scripts that are only a heredoc (`RUN <<EOF`), {both} that brush-parser also rejects (PowerShell), {} others",
         t_fail.len() - heredoc_only - both
