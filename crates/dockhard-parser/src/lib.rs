@@ -4,10 +4,13 @@
 //! BuildKit, the reference implementation) and shell command lines into data
 //! that rules can query without ever re-tokenising text.
 
+pub mod compose;
 pub mod dockerfile;
 pub mod mapped;
 pub mod shell;
 pub mod span;
+pub mod spec;
+pub mod yaml;
 
 pub use dockerfile::Dockerfile;
 pub use mapped::MappedText;

@@ -1,0 +1,522 @@
+//! Loading a compose project: reading its files, interpolating, `include`,
+//! `extends`, merging override files, then normalising.
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+use super::interpolate::{Interpolated, interpolate};
+use super::merge::{self, merge_maps};
+use super::normalize;
+use super::schema;
+use super::tree::{CNode, CValue, FileId, Origin, Scalar};
+use crate::dockerfile::Dockerfile;
+use crate::span::Span;
+use crate::spec::{ContainerSpec, NetworkSpec};
+use crate::yaml;
+
+/// Reads files and the environment for the loader; the binary reads the
+/// disk, tests give fixed contents.
+pub trait Loader {
+    fn read(&self, path: &Path) -> std::io::Result<String>;
+    /// A variable of the process environment.
+    fn env(&self, name: &str) -> Option<String>;
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileRole {
+    /// A compose file given for the project (the first is the base).
+    Compose,
+    /// A file pulled in by `extends: {file: ...}` or `include`.
+    Referenced,
+    /// A Dockerfile a service builds from.
+    Dockerfile,
+    /// The project's `.env`.
+    EnvFile,
+}
+
+/// A file of the project.
+#[derive(Clone, Debug)]
+pub struct ProjectFile {
+    pub path: PathBuf,
+    pub text: String,
+    pub role: FileRole,
+    /// The directory relative paths written in this file resolve against.
+    pub base_dir: PathBuf,
+}
+
+/// Something `docker compose config` would reject (DH002).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProjectError {
+    pub file: FileId,
+    pub span: Span,
+    pub message: String,
+}
+
+/// A Dockerfile that a service builds from.
+#[derive(Clone, Debug)]
+pub struct BuiltDockerfile {
+    pub path: PathBuf,
+    pub file: FileId,
+    pub dockerfile: Dockerfile,
+}
+
+/// A loaded compose project.
+#[derive(Clone, Debug, Default)]
+pub struct Project {
+    pub files: Vec<ProjectFile>,
+    pub services: Vec<ContainerSpec>,
+    /// Networks defined at the top level, then the implicit `default` when
+    /// a service uses it without it being defined.
+    pub networks: Vec<NetworkSpec>,
+    pub errors: Vec<ProjectError>,
+    pub dockerfiles: Vec<BuiltDockerfile>,
+    pub project_dir: PathBuf,
+}
+
+impl Project {
+    pub fn file(&self, id: FileId) -> Option<&ProjectFile> {
+        self.files.get(id)
+    }
+
+    pub fn dockerfile(&self, path: &Path) -> Option<&BuiltDockerfile> {
+        self.dockerfiles.iter().find(|d| d.path == path)
+    }
+}
+
+/// Removes `.` and resolves `..` lexically.
+pub(super) fn normalize_path(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+struct State<'a> {
+    loader: &'a dyn Loader,
+    project: Project,
+    dotenv: HashMap<String, String>,
+    /// Loaded files by path: their id and tree (after include and extends).
+    loaded: HashMap<PathBuf, (FileId, Option<CNode>)>,
+    /// Files being loaded, for cycle detection.
+    stack: Vec<PathBuf>,
+}
+
+/// Loads the project made of `paths` (the base file first, then overrides).
+pub fn load_project(paths: &[PathBuf], loader: &dyn Loader) -> Project {
+    let project_dir = paths
+        .first()
+        .and_then(|p| p.parent())
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let mut state = State {
+        loader,
+        project: Project {
+            project_dir: project_dir.clone(),
+            ..Project::default()
+        },
+        dotenv: HashMap::new(),
+        loaded: HashMap::new(),
+        stack: Vec::new(),
+    };
+    state.read_dotenv(&project_dir);
+    let mut merged: Option<CNode> = None;
+    for path in paths {
+        let Some(tree) = state.load(path, FileRole::Compose, &project_dir) else {
+            continue;
+        };
+        merged = Some(match merged {
+            None => tree,
+            Some(base) => merge::merge(base, tree, &mut Vec::new()),
+        });
+    }
+    if let Some(mut root) = merged {
+        merge::strip_resets(&mut root);
+        normalize::normalize(&root, &mut state.project, loader);
+    }
+    state.project
+}
+
+impl State<'_> {
+    fn add_file(&mut self, path: &Path, text: String, role: FileRole, base_dir: &Path) -> FileId {
+        self.project.files.push(ProjectFile {
+            path: path.to_path_buf(),
+            text,
+            role,
+            base_dir: base_dir.to_path_buf(),
+        });
+        self.project.files.len() - 1
+    }
+
+    fn error(&mut self, file: FileId, span: Span, message: impl Into<String>) {
+        self.project.errors.push(ProjectError {
+            file,
+            span,
+            message: message.into(),
+        });
+    }
+
+    /// `.env` in the project directory: `KEY=VALUE` lines, `export` allowed,
+    /// quotes removed, `#` comments.
+    fn read_dotenv(&mut self, dir: &Path) {
+        let path = dir.join(".env");
+        let Ok(text) = self.loader.read(&path) else {
+            return;
+        };
+        for line in text.lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let line = line.strip_prefix("export ").unwrap_or(line);
+            let Some((key, value)) = line.split_once('=') else {
+                continue;
+            };
+            let value = value.trim();
+            let value = if let Some(v) = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
+                v.replace("\\n", "\n").replace("\\\"", "\"")
+            } else if let Some(v) = value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')) {
+                v.to_string()
+            } else {
+                // An unquoted value ends at ` #`.
+                value.split(" #").next().unwrap_or("").trim().to_string()
+            };
+            self.dotenv.insert(key.trim().to_string(), value);
+        }
+        self.add_file(&path, text, FileRole::EnvFile, dir);
+    }
+
+    fn lookup(&self, name: &str) -> Option<String> {
+        self.loader
+            .env(name)
+            .or_else(|| self.dotenv.get(name).cloned())
+    }
+
+    /// Reads, parses, checks and interpolates one compose file, then applies
+    /// its `include` and `extends`. `None` if it cannot be read or parsed.
+    fn load(&mut self, path: &Path, role: FileRole, base_dir: &Path) -> Option<CNode> {
+        let path = normalize_path(path);
+        if let Some((_, tree)) = self.loaded.get(&path) {
+            return tree.clone();
+        }
+        if self.stack.contains(&path) {
+            return None;
+        }
+        let text = match self.loader.read(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                // Reported by the caller where the path was written.
+                let _ = e;
+                return None;
+            }
+        };
+        let id = self.add_file(&path, text.clone(), role, base_dir);
+        self.loaded.insert(path.clone(), (id, None));
+        let node = match yaml::parse(&text, yaml::Limits::default()) {
+            Ok(n) => n,
+            Err(e) => {
+                self.error(id, e.span, e.message);
+                return None;
+            }
+        };
+        for e in schema::validate(&node) {
+            self.error(id, e.span, e.message);
+        }
+        if node.as_map().is_none() {
+            return None;
+        }
+        let mut tree = CNode::from_yaml(&node, id);
+        self.interpolate(&mut tree, id);
+        self.stack.push(path.clone());
+        self.apply_include(&mut tree, id, &path);
+        self.apply_extends(&mut tree, id, &path);
+        self.stack.pop();
+        self.loaded.insert(path, (id, Some(tree.clone())));
+        Some(tree)
+    }
+
+    fn interpolate(&mut self, node: &mut CNode, file: FileId) {
+        match &mut node.value {
+            CValue::Scalar(Scalar {
+                text: Some(text),
+                is_string: true,
+            }) if text.contains('$') => {
+                let result = interpolate(text, &|name| self.lookup(name));
+                match result {
+                    Ok(Interpolated::Known(v)) => *text = v,
+                    Ok(Interpolated::Unknown) => {
+                        node.value = CValue::Scalar(Scalar {
+                            text: None,
+                            is_string: true,
+                        })
+                    }
+                    Err(e) => {
+                        let span = node.origin.span;
+                        node.value = CValue::Scalar(Scalar {
+                            text: None,
+                            is_string: true,
+                        });
+                        self.error(file, span, e.to_string());
+                    }
+                }
+            }
+            CValue::Seq(items) => {
+                for item in items {
+                    self.interpolate(item, file);
+                }
+            }
+            CValue::Map(entries) => {
+                for (_, v) in entries {
+                    self.interpolate(v, file);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// `include:` entries: the included files' services, networks, volumes,
+    /// secrets and configs are added; a name the including file defines wins.
+    fn apply_include(&mut self, tree: &mut CNode, file: FileId, path: &Path) {
+        let Some(entries) = tree
+            .get("include")
+            .and_then(CNode::as_seq)
+            .map(<[CNode]>::to_vec)
+        else {
+            return;
+        };
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        for entry in entries {
+            let (paths, project_dir): (Vec<(String, Origin)>, Option<String>) = match entry.text() {
+                Some(p) => (vec![(p.to_string(), entry.origin)], None),
+                None => {
+                    let paths = match entry.get("path") {
+                        Some(p) if p.text().is_some() => {
+                            vec![(p.text().unwrap_or_default().to_string(), p.origin)]
+                        }
+                        Some(p) => p
+                            .as_seq()
+                            .unwrap_or(&[])
+                            .iter()
+                            .filter_map(|x| x.text().map(|t| (t.to_string(), x.origin)))
+                            .collect(),
+                        None => Vec::new(),
+                    };
+                    let pd = entry
+                        .get("project_directory")
+                        .and_then(CNode::text)
+                        .map(str::to_string);
+                    (paths, pd)
+                }
+            };
+            for (rel, origin) in paths {
+                let included = normalize_path(&dir.join(&rel));
+                if self.stack.contains(&included) {
+                    self.error(
+                        file,
+                        origin.span,
+                        format!("include cycle: `{rel}` includes this file"),
+                    );
+                    continue;
+                }
+                let base = project_dir
+                    .as_deref()
+                    .map(|d| normalize_path(&dir.join(d)))
+                    .unwrap_or_else(|| {
+                        included.parent().map(Path::to_path_buf).unwrap_or_default()
+                    });
+                let Some(sub) = self.load(&included, FileRole::Referenced, &base) else {
+                    if self.loader.read(&included).is_err() {
+                        self.error(
+                            file,
+                            origin.span,
+                            format!("cannot read included file `{rel}`"),
+                        );
+                    }
+                    continue;
+                };
+                for section in ["services", "networks", "volumes", "secrets", "configs"] {
+                    let Some(their) = sub.get(section).and_then(CNode::as_map).map(<[_]>::to_vec)
+                    else {
+                        continue;
+                    };
+                    let Some(root) = tree.as_map_mut() else {
+                        return;
+                    };
+                    let pos = root.iter().position(|(k, _)| k.name == section);
+                    let target = match pos {
+                        Some(i) => &mut root[i].1,
+                        None => {
+                            root.push((
+                                super::tree::Key {
+                                    name: section.to_string(),
+                                    origin,
+                                },
+                                CNode {
+                                    value: CValue::Map(Vec::new()),
+                                    origin,
+                                    tag: None,
+                                },
+                            ));
+                            let last = root.len() - 1;
+                            &mut root[last].1
+                        }
+                    };
+                    if let Some(ours) = target.as_map_mut() {
+                        for (k, v) in their {
+                            if !ours.iter().any(|(o, _)| o.name == k.name) {
+                                ours.push((k, v));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Resolves `extends` of every service of a file.
+    fn apply_extends(&mut self, tree: &mut CNode, file: FileId, path: &Path) {
+        let names: Vec<String> = tree
+            .get("services")
+            .and_then(CNode::as_map)
+            .map(|m| m.iter().map(|(k, _)| k.name.clone()).collect())
+            .unwrap_or_default();
+        for name in names {
+            let mut chain = Vec::new();
+            if let Some(resolved) = self.resolve_service(tree, file, path, &name, &mut chain) {
+                if let Some(services) = tree
+                    .as_map_mut()
+                    .and_then(|m| m.iter_mut().find(|(k, _)| k.name == "services"))
+                    .and_then(|(_, v)| v.as_map_mut())
+                    && let Some(slot) = services.iter_mut().find(|(k, _)| k.name == name)
+                {
+                    slot.1 = resolved;
+                }
+            }
+        }
+    }
+
+    /// A service with its `extends` chain merged in.
+    fn resolve_service(
+        &mut self,
+        tree: &CNode,
+        file: FileId,
+        path: &Path,
+        name: &str,
+        chain: &mut Vec<(PathBuf, String)>,
+    ) -> Option<CNode> {
+        let service = tree.get("services")?.get(name)?.clone();
+        let Some(extends) = service.get("extends").cloned() else {
+            return Some(service);
+        };
+        let key = (path.to_path_buf(), name.to_string());
+        if chain.contains(&key) {
+            self.error(
+                file,
+                extends.origin.span,
+                format!("service `{name}`: circular `extends`"),
+            );
+            return Some(without(&service, "extends"));
+        }
+        chain.push(key);
+        let (base_name, base_file) = match extends.text() {
+            Some(s) => (s.to_string(), None),
+            None => (
+                extends
+                    .get("service")
+                    .and_then(CNode::text)
+                    .unwrap_or_default()
+                    .to_string(),
+                extends
+                    .get("file")
+                    .map(|f| (f.text().map(str::to_string), f.origin)),
+            ),
+        };
+        let base = match base_file {
+            None | Some((None, _)) => {
+                let found = tree
+                    .get("services")
+                    .and_then(|s| s.get(&base_name))
+                    .is_some();
+                if !found {
+                    self.error(
+                        file,
+                        extends.origin.span,
+                        format!("service `{name}` extends `{base_name}`, which is not defined"),
+                    );
+                    None
+                } else {
+                    self.resolve_service(tree, file, path, &base_name, chain)
+                }
+            }
+            Some((Some(rel), origin)) => {
+                let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+                let other = normalize_path(&dir.join(&rel));
+                let other_dir = other.parent().map(Path::to_path_buf).unwrap_or_default();
+                match self.load(&other, FileRole::Referenced, &other_dir) {
+                    Some(other_tree) => {
+                        let other_id = self.loaded.get(&other).map(|(id, _)| *id).unwrap_or(file);
+                        match self.resolve_service(&other_tree, other_id, &other, &base_name, chain)
+                        {
+                            Some(b) => Some(b),
+                            None => {
+                                self.error(
+                                    file,
+                                    extends.origin.span,
+                                    format!("service `{base_name}` not found in `{rel}`"),
+                                );
+                                None
+                            }
+                        }
+                    }
+                    None => {
+                        if self.loader.read(&other).is_err() {
+                            self.error(
+                                file,
+                                origin.span,
+                                format!("cannot read extended file `{rel}`"),
+                            );
+                        }
+                        None
+                    }
+                }
+            }
+        };
+        chain.pop();
+        let local = without(&service, "extends");
+        Some(match base {
+            Some(b) => {
+                let mut path_keys = vec!["services".to_string(), name.to_string()];
+                let merged = match (b.value, local.value) {
+                    (CValue::Map(bm), CValue::Map(lm)) => CNode {
+                        value: CValue::Map(merge_maps(bm, lm, &mut path_keys)),
+                        origin: local.origin,
+                        tag: None,
+                    },
+                    (_, v) => CNode {
+                        value: v,
+                        origin: local.origin,
+                        tag: local.tag,
+                    },
+                };
+                merged
+            }
+            None => local,
+        })
+    }
+}
+
+fn without(node: &CNode, key: &str) -> CNode {
+    let mut n = node.clone();
+    if let Some(m) = n.as_map_mut() {
+        m.retain(|(k, _)| k.name != key);
+    }
+    n
+}

@@ -1,0 +1,303 @@
+//! The short syntaxes of compose values: ports, volumes, security options,
+//! capabilities and booleans written as strings.
+
+use crate::spec::{Capability, Mount, MountKind, Port, PortRange, SecurityOpt};
+
+/// Compose's booleans from strings (YAML 1.1 words, any case).
+pub fn compose_bool(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "y" | "yes" | "true" | "on" => Some(true),
+        "n" | "no" | "false" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+/// Go's `strconv.ParseBool`, which Docker uses for option values such as
+/// `no-new-privileges:true`.
+pub fn go_bool(text: &str) -> Option<bool> {
+    match text {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+/// `name`, `name:value` or `name=value` (the first separator wins).
+pub fn security_opt(text: &str) -> SecurityOpt {
+    let text = text.trim();
+    match text.find([':', '=']) {
+        Some(i) => SecurityOpt {
+            name: text[..i].to_ascii_lowercase(),
+            value: Some(text[i + 1..].to_string()),
+        },
+        None => SecurityOpt {
+            name: text.to_ascii_lowercase(),
+            value: None,
+        },
+    }
+}
+
+/// A capability name in any case, with or without `CAP_`. Only `ALL` means
+/// all: `CAP_ALL` stays `CAP_ALL`, which Docker rejects.
+pub fn capability(text: &str) -> Capability {
+    let upper = text.trim().to_ascii_uppercase();
+    if upper == "ALL" {
+        return Capability(upper);
+    }
+    match upper.strip_prefix("CAP_") {
+        Some("ALL") | None => Capability(upper),
+        Some(name) => Capability(name.to_string()),
+    }
+}
+
+fn port_range(text: &str) -> Result<PortRange, String> {
+    let parse = |s: &str| {
+        s.trim()
+            .parse::<u16>()
+            .map_err(|_| format!("invalid port `{s}`"))
+    };
+    match text.split_once('-') {
+        Some((a, b)) => {
+            let (start, end) = (parse(a)?, parse(b)?);
+            if end < start {
+                return Err(format!("invalid port range `{text}`"));
+            }
+            Ok(PortRange { start, end })
+        }
+        None => {
+            let p = parse(text)?;
+            Ok(PortRange { start: p, end: p })
+        }
+    }
+}
+
+/// The short port syntax `[host_ip:][host_port:]container_port[/protocol]`,
+/// with ranges and IPv6 addresses (`[::1]:80:80` or `::1:80:80`).
+pub fn port(text: &str) -> Result<Port, String> {
+    let text = text.trim();
+    let (spec, protocol) = match text.rsplit_once('/') {
+        Some((s, p)) if !p.contains(':') && !p.contains(']') => (s, p.to_ascii_lowercase()),
+        _ => (text, "tcp".to_string()),
+    };
+    let parts: Vec<&str> = spec.split(':').collect();
+    let n = parts.len();
+    let (ip, host, container) = match n {
+        1 => (None, None, parts[0]),
+        2 => (None, Some(parts[0]), parts[1]),
+        3 => (Some(parts[0].to_string()), Some(parts[1]), parts[2]),
+        _ => (
+            Some(parts[..n - 2].join(":")),
+            Some(parts[n - 2]),
+            parts[n - 1],
+        ),
+    };
+    if container.is_empty() {
+        return Err(format!("no container port in `{text}`"));
+    }
+    let host_ip = ip
+        .map(|i| i.trim_start_matches('[').trim_end_matches(']').to_string())
+        .filter(|i| !i.is_empty());
+    let published = match host {
+        Some(h) if !h.is_empty() => Some(port_range(h)?),
+        _ => None,
+    };
+    Ok(Port {
+        host_ip,
+        published,
+        target: port_range(container)?,
+        protocol,
+    })
+}
+
+/// Whether a volume source is a host path rather than a volume name.
+pub fn is_host_path(source: &str) -> bool {
+    source.starts_with('/')
+        || source.starts_with('.')
+        || source.starts_with('~')
+        || source.starts_with('$')
+        || source.starts_with('\\')
+        || is_windows_drive(source)
+}
+
+fn is_windows_drive(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 2
+        && b[0].is_ascii_alphabetic()
+        && b[1] == b':'
+        && (b.len() == 2 || b[2] == b'\\' || b[2] == b'/')
+}
+
+/// Splits on `:` except after a Windows drive letter.
+fn split_volume(text: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        if b != b':' {
+            continue;
+        }
+        let piece = &text[start..i];
+        let drive = piece.len() == 1 && piece.as_bytes()[0].is_ascii_alphabetic();
+        if drive && matches!(bytes.get(i + 1), Some(b'\\' | b'/')) {
+            continue;
+        }
+        parts.push(piece);
+        start = i + 1;
+    }
+    parts.push(&text[start..]);
+    parts
+}
+
+/// The short volume syntax `[source:]target[:options]`.
+pub fn volume(text: &str) -> Result<Mount, String> {
+    let text = text.trim();
+    let parts = split_volume(text);
+    let (source, target, options) = match parts.as_slice() {
+        [target] => (None, *target, ""),
+        [source, target] => (Some(*source), *target, ""),
+        [source, target, options] => (Some(*source), *target, *options),
+        _ => return Err(format!("invalid volume specification `{text}`")),
+    };
+    if target.is_empty() {
+        return Err(format!("invalid volume specification `{text}`: no target"));
+    }
+    let mut read_only = false;
+    let mut propagation = None;
+    for option in options.split(',').map(str::trim).filter(|o| !o.is_empty()) {
+        match option {
+            "ro" => read_only = true,
+            "rw" => read_only = false,
+            "shared" | "rshared" | "slave" | "rslave" | "private" | "rprivate" => {
+                propagation = Some(option.to_string());
+            }
+            _ => {}
+        }
+    }
+    let kind = match source {
+        Some(s) if is_host_path(s) => MountKind::Bind,
+        _ => MountKind::Volume,
+    };
+    Ok(Mount {
+        kind,
+        source: source.map(str::to_string).filter(|s| !s.is_empty()),
+        target: target.to_string(),
+        read_only,
+        propagation,
+        volume_device: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn booleans() {
+        for t in ["true", "True", "yes", "ON", "y"] {
+            assert_eq!(compose_bool(t), Some(true), "{t}");
+        }
+        for f in ["false", "no", "Off", "N"] {
+            assert_eq!(compose_bool(f), Some(false), "{f}");
+        }
+        assert_eq!(compose_bool("1"), None);
+        assert_eq!(go_bool("1"), Some(true));
+        assert_eq!(go_bool("yes"), None);
+    }
+
+    #[test]
+    fn security_opts() {
+        assert_eq!(
+            security_opt("no-new-privileges:true"),
+            SecurityOpt {
+                name: "no-new-privileges".into(),
+                value: Some("true".into())
+            }
+        );
+        assert_eq!(
+            security_opt("no-new-privileges=false").value.as_deref(),
+            Some("false")
+        );
+        assert_eq!(security_opt("no-new-privileges").value, None);
+        assert_eq!(
+            security_opt("label:type:svirt_t").value.as_deref(),
+            Some("type:svirt_t")
+        );
+        assert_eq!(security_opt("seccomp=/etc/p.json").name, "seccomp");
+    }
+
+    #[test]
+    fn capabilities() {
+        assert_eq!(capability("all"), Capability("ALL".into()));
+        assert!(capability("All").is_all());
+        assert!(!capability("CAP_ALL").is_all());
+        assert_eq!(capability("cap_sys_admin"), Capability("SYS_ADMIN".into()));
+        assert_eq!(capability(" NET_ADMIN "), Capability("NET_ADMIN".into()));
+    }
+
+    #[test]
+    fn ports() {
+        let p = port("8080:80").expect("port");
+        assert_eq!(
+            (p.host_ip, p.published, p.target.start),
+            (
+                None,
+                Some(PortRange {
+                    start: 8080,
+                    end: 8080
+                }),
+                80
+            )
+        );
+        let p = port("127.0.0.1:5432:5432/udp").expect("port");
+        assert_eq!(p.host_ip.as_deref(), Some("127.0.0.1"));
+        assert_eq!(p.protocol, "udp");
+        let p = port("[::1]:80:80").expect("port");
+        assert_eq!(p.host_ip.as_deref(), Some("::1"));
+        let p = port("::1:80:80").expect("port");
+        assert_eq!(p.host_ip.as_deref(), Some("::1"));
+        let p = port("8000-8010:8000-8010").expect("port");
+        assert_eq!(
+            p.published,
+            Some(PortRange {
+                start: 8000,
+                end: 8010
+            })
+        );
+        let p = port("80").expect("port");
+        assert_eq!((p.published, p.target.start), (None, 80));
+        let p = port("127.0.0.1::80").expect("port");
+        assert_eq!(
+            (p.host_ip.as_deref(), p.published),
+            (Some("127.0.0.1"), None)
+        );
+        assert!(port("abc:80").is_err());
+        assert!(port("90-80:90-80").is_err());
+    }
+
+    #[test]
+    fn volumes() {
+        let m = volume("/var/run/docker.sock:/var/run/docker.sock:ro").expect("vol");
+        assert_eq!((m.kind, m.read_only), (MountKind::Bind, true));
+        let m = volume("data:/var/lib/postgresql/data").expect("vol");
+        assert_eq!(
+            (m.kind, m.source.as_deref()),
+            (MountKind::Volume, Some("data"))
+        );
+        let m = volume("./conf:/etc/nginx/conf.d:rw,rshared").expect("vol");
+        assert_eq!(
+            (m.kind, m.propagation.as_deref()),
+            (MountKind::Bind, Some("rshared"))
+        );
+        let m = volume("/data").expect("vol");
+        assert_eq!(
+            (m.kind, m.source, m.target.as_str()),
+            (MountKind::Volume, None, "/data")
+        );
+        let m = volume("C:\\data:/data").expect("vol");
+        assert_eq!(
+            (m.kind, m.source.as_deref()),
+            (MountKind::Bind, Some("C:\\data"))
+        );
+        assert!(volume("a:b:c:d").is_err());
+    }
+}
