@@ -313,6 +313,108 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 }
 
+/// A comment in a YAML document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comment {
+    /// What follows `#`, trimmed.
+    pub text: String,
+    /// From the `#` to the end of the line.
+    pub span: Span,
+    /// The comment is alone on its line (not after a value).
+    pub own_line: bool,
+}
+
+/// The comments of a YAML text. A `#` starts a comment at the start of a line
+/// or after white space, outside quoted scalars and block scalars.
+pub fn comments(text: &str) -> Vec<Comment> {
+    let mut out = Vec::new();
+    let mut quote: Option<char> = None;
+    // Indentation of the key that opened a block scalar (`key: |`), while
+    // inside it.
+    let mut block: Option<usize> = None;
+    let mut offset = 0;
+    for raw_line in text.split_inclusive('\n') {
+        let line = raw_line.trim_end_matches(['\n', '\r']);
+        let start = offset;
+        offset += raw_line.len();
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        if let Some(key_indent) = block {
+            if line.trim().is_empty() || indent > key_indent {
+                continue;
+            }
+            block = None;
+        }
+        let bytes = line.as_bytes();
+        let mut i = 0;
+        let mut comment_at = None;
+        while i < bytes.len() {
+            let c = bytes[i];
+            match quote {
+                Some('\'') => {
+                    if c == b'\'' {
+                        if bytes.get(i + 1) == Some(&b'\'') {
+                            i += 1;
+                        } else {
+                            quote = None;
+                        }
+                    }
+                }
+                Some(_) => {
+                    if c == b'\\' {
+                        i += 1;
+                    } else if c == b'"' {
+                        quote = None;
+                    }
+                }
+                None => match c {
+                    b'#' if i == 0 || matches!(bytes[i - 1], b' ' | b'\t') => {
+                        comment_at = Some(i);
+                        break;
+                    }
+                    b'\'' | b'"' => {
+                        // A quote opens a scalar only where a value starts.
+                        let prev = line[..i].trim_end();
+                        if prev.is_empty()
+                            || prev.ends_with(':')
+                            || prev.ends_with('-')
+                            || prev.ends_with('[')
+                            || prev.ends_with(',')
+                            || prev.ends_with('{')
+                            || prev.ends_with('?')
+                        {
+                            quote = Some(c as char);
+                        }
+                    }
+                    _ => {}
+                },
+            }
+            i += 1;
+        }
+        let code = &line[..comment_at.unwrap_or(line.len())];
+        let trimmed = code.trim_end();
+        if quote.is_none()
+            && (trimmed.ends_with('|') || trimmed.ends_with('>') || {
+                let last = trimmed.rsplit([' ', ':']).next().unwrap_or("");
+                (last.starts_with('|') || last.starts_with('>'))
+                    && last[1..]
+                        .chars()
+                        .all(|ch| ch.is_ascii_digit() || ch == '-' || ch == '+')
+                    && trimmed.len() > last.len()
+            })
+        {
+            block = Some(indent);
+        }
+        if let Some(at) = comment_at {
+            out.push(Comment {
+                text: line[at + 1..].trim().to_string(),
+                span: Span::from_range(start + at..start + line.len()),
+                own_line: line[..at].trim().is_empty(),
+            });
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -365,6 +467,26 @@ mod tests {
         let e = parse(dup, Limits::default()).expect_err("duplicate");
         assert!(e.message.contains("duplicate"), "{}", e.message);
         assert_eq!(e.span.slice(dup), "a");
+    }
+
+    #[test]
+    fn comments_outside_strings_and_block_scalars() {
+        let text = "# top\nservices:  # trailing\n  web:\n    image: 'a#b' # after quote\n    command: \"echo # not\"\n    entrypoint: |\n      # inside a block scalar\n      run\n    user: x#y\n# end\n";
+        let found: Vec<(String, bool)> = comments(text)
+            .into_iter()
+            .map(|c| (c.text, c.own_line))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("top".to_string(), true),
+                ("trailing".to_string(), false),
+                ("after quote".to_string(), false),
+                ("end".to_string(), true),
+            ]
+        );
+        let c = &comments(text)[1];
+        assert_eq!(c.span.slice(text), "# trailing");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use dockhard_parser::Dockerfile;
-use dockhard_rules::{FileKind, Settings, SourceFile, lint};
+use dockhard_rules::{FileKind, Settings, SourceFile, lint_dockerfile};
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(rd) = std::fs::read_dir(dir) else {
@@ -18,7 +18,7 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
         let path = entry.path();
         if path.is_dir() {
             collect(&path, out);
-        } else if FileKind::detect(&path).is_some() {
+        } else if FileKind::detect(&path) == Some(FileKind::Dockerfile) {
             out.push(path);
         }
     }
@@ -47,7 +47,7 @@ fn bench(c: &mut Criterion) {
     group.bench_function("parse + all default rules", |b| {
         b.iter(|| {
             for f in &files {
-                black_box(lint(f, FileKind::Dockerfile, &settings));
+                black_box(lint_dockerfile(f, &settings));
             }
         })
     });

@@ -133,9 +133,11 @@ pub struct Fix {
     pub edits: Vec<Edit>,
 }
 
-/// A finding of one rule in one file.
+/// A finding of one rule, in one file.
 #[derive(Clone, Debug)]
 pub struct Diagnostic {
+    /// The file the primary span is in.
+    pub file: Arc<SourceFile>,
     pub code: &'static str,
     pub name: &'static str,
     pub severity: Severity,
@@ -147,6 +149,27 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     pub help: Option<String>,
     pub fix: Option<Fix>,
+}
+
+impl Diagnostic {
+    /// The key diagnostics are sorted and de-duplicated by: path, position,
+    /// code, message.
+    pub fn sort_key(&self) -> (&std::path::Path, u32, u32, &'static str, &str) {
+        (
+            &self.file.path,
+            self.span.start,
+            self.span.end,
+            self.code,
+            &self.message,
+        )
+    }
+}
+
+/// Sorts diagnostics by path, position and code, and drops exact repeats
+/// (one file can be reached through several projects).
+pub fn sort_and_dedup(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key());
 }
 
 /// Applies edits to a text; overlapping edits after the first are skipped.

@@ -18,7 +18,7 @@ pub mod settings;
 
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, SourceFile};
 pub use kind::FileKind;
-pub use linter::{lint, load};
+pub use linter::{lint_dockerfile, lint_project, load, project_files};
 pub use registry::RULES;
 pub use rule::RuleMeta;
 pub use settings::Settings;

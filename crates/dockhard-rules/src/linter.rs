@@ -1,14 +1,16 @@
-//! Runs the enabled rules over one file.
+//! Runs the enabled rules over a Dockerfile or a compose project.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use dockhard_parser::Dockerfile;
+use dockhard_parser::compose::Project;
 
-use crate::context::DockerfileContext;
-use crate::diagnostic::{Diagnostic, SourceFile};
-use crate::kind::FileKind;
+use crate::context::{ContainerContext, DockerfileContext, ProjectContext, ProjectFiles, Reporter};
+use crate::diagnostic::{Diagnostic, SourceFile, sort_and_dedup};
 use crate::registry::RULES;
 use crate::rules::meta::dh001_dockerfile_syntax::DOCKERFILE_SYNTAX;
+use crate::rules::meta::dh002_compose_syntax::COMPOSE_SYNTAX;
 use crate::settings::Settings;
 
 /// Files larger than this are not read (DH006).
@@ -17,7 +19,7 @@ pub const MAX_FILE_SIZE: usize = 10 * 1024 * 1024;
 /// Turns the bytes of an input into a [`SourceFile`]; an input that is not
 /// UTF-8 or too large gets a DH006 finding instead of its rules.
 pub fn load(
-    path: impl Into<std::path::PathBuf>,
+    path: impl Into<PathBuf>,
     bytes: Vec<u8>,
     settings: &Settings,
 ) -> (Arc<SourceFile>, Option<Diagnostic>) {
@@ -25,6 +27,7 @@ pub fn load(
     if bytes.len() > MAX_FILE_SIZE {
         let file = SourceFile::new(path, String::new());
         let d = unreadable(
+            &file,
             settings,
             format!(
                 "file is {} bytes, over the {} MiB limit: not linted",
@@ -43,6 +46,7 @@ pub fn load(
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
             let file = SourceFile::new(path, text);
             let d = unreadable(
+                &file,
                 settings,
                 format!("not UTF-8: byte 0x{bad:02X} at offset {at}; the file is not linted"),
                 dockhard_parser::Span::new(at as u32, at as u32 + '\u{FFFD}'.len_utf8() as u32),
@@ -54,6 +58,7 @@ pub fn load(
 
 /// A DH006 finding (if the rule is enabled).
 pub fn unreadable(
+    file: &Arc<SourceFile>,
     settings: &Settings,
     message: String,
     span: dockhard_parser::Span,
@@ -61,6 +66,7 @@ pub fn unreadable(
     let rule = &crate::rules::meta::dh006_unreadable_file::UNREADABLE_FILE;
     let severity = settings.severity_of(rule.code)?;
     Some(Diagnostic {
+        file: file.clone(),
         code: rule.code,
         name: rule.name,
         severity,
@@ -73,21 +79,28 @@ pub fn unreadable(
     })
 }
 
-/// Lints one file of a known kind; diagnostics come sorted by position.
-pub fn lint(file: &Arc<SourceFile>, kind: FileKind, settings: &Settings) -> Vec<Diagnostic> {
-    let mut diagnostics = match kind {
-        FileKind::Dockerfile => lint_dockerfile(file, settings),
-    };
-    diagnostics.sort_by(|a, b| (a.span, a.code).cmp(&(b.span, b.code)));
-    diagnostics
+fn reporter<'a>(
+    rule: &'static crate::rule::RuleMeta,
+    settings: &'a Settings,
+    diagnostics: &'a mut Vec<Diagnostic>,
+) -> Option<Reporter<'a>> {
+    let severity = settings.severity_of(rule.code)?;
+    Some(Reporter {
+        rule,
+        severity,
+        settings,
+        diagnostics,
+    })
 }
 
-fn lint_dockerfile(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagnostic> {
+/// Lints a Dockerfile; diagnostics come sorted by position.
+pub fn lint_dockerfile(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagnostic> {
     let df = Dockerfile::parse(&file.text);
     let mut diagnostics = Vec::new();
     if let Some(severity) = settings.severity_of(DOCKERFILE_SYNTAX.code) {
         for error in &df.errors {
             diagnostics.push(Diagnostic {
+                file: file.clone(),
                 code: DOCKERFILE_SYNTAX.code,
                 name: DOCKERFILE_SYNTAX.name,
                 severity,
@@ -101,19 +114,91 @@ fn lint_dockerfile(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagnosti
         }
     }
     for rule in RULES {
-        let (Some(check), Some(severity)) = (rule.dockerfile, settings.severity_of(rule.code))
-        else {
+        let Some(check) = rule.dockerfile else {
+            continue;
+        };
+        let Some(reporter) = reporter(rule, settings, &mut diagnostics) else {
             continue;
         };
         let mut cx = DockerfileContext {
             dockerfile: &df,
             file,
-            settings,
-            rule,
-            severity,
-            diagnostics: &mut diagnostics,
+            reporter,
         };
         check(&mut cx);
     }
+    sort_and_dedup(&mut diagnostics);
+    diagnostics
+}
+
+/// The source files of a project, with their paths as `display` shows them;
+/// `known` are files already read (whose `SourceFile` should be shared).
+pub fn project_files<'a>(
+    project: &'a Project,
+    display: &dyn Fn(&Path) -> PathBuf,
+    known: &[Arc<SourceFile>],
+) -> ProjectFiles<'a> {
+    let files = project
+        .files
+        .iter()
+        .map(|f| {
+            let shown = display(&f.path);
+            known
+                .iter()
+                .find(|k| k.path == shown && k.text == f.text)
+                .cloned()
+                .unwrap_or_else(|| SourceFile::new(shown, f.text.clone()))
+        })
+        .collect();
+    ProjectFiles { project, files }
+}
+
+/// Lints a loaded compose project: its structure (DH002), each service, and
+/// the project's networks.
+pub fn lint_project(files: &ProjectFiles<'_>, settings: &Settings) -> Vec<Diagnostic> {
+    let project = files.project;
+    let mut diagnostics = Vec::new();
+    if let Some(severity) = settings.severity_of(COMPOSE_SYNTAX.code) {
+        for error in &project.errors {
+            let Some(file) = files.files.get(error.file) else {
+                continue;
+            };
+            diagnostics.push(Diagnostic {
+                file: file.clone(),
+                code: COMPOSE_SYNTAX.code,
+                name: COMPOSE_SYNTAX.name,
+                severity,
+                message: error.message.clone(),
+                span: error.span,
+                label: None,
+                labels: Vec::new(),
+                help: None,
+                fix: None,
+            });
+        }
+    }
+    for rule in RULES {
+        if let Some(check) = rule.container {
+            for spec in &project.services {
+                let Some(reporter) = reporter(rule, settings, &mut diagnostics) else {
+                    break;
+                };
+                let mut cx = ContainerContext {
+                    spec,
+                    files,
+                    reporter,
+                };
+                check(&mut cx);
+            }
+        }
+        if let Some(check) = rule.project {
+            let Some(reporter) = reporter(rule, settings, &mut diagnostics) else {
+                continue;
+            };
+            let mut cx = ProjectContext { files, reporter };
+            check(&mut cx);
+        }
+    }
+    sort_and_dedup(&mut diagnostics);
     diagnostics
 }

@@ -5,11 +5,18 @@ use crate::rules;
 
 pub static RULES: &[&RuleMeta] = &[
     &rules::meta::dh001_dockerfile_syntax::DOCKERFILE_SYNTAX,
+    &rules::meta::dh002_compose_syntax::COMPOSE_SYNTAX,
     &rules::meta::dh006_unreadable_file::UNREADABLE_FILE,
     &rules::privilege::dh100_root_user::ROOT_USER,
     &rules::privilege::dh101_root_login_shell::ROOT_LOGIN_SHELL,
     &rules::privilege::dh102_setuid_added::SETUID_ADDED,
+    &rules::privilege::dh104_privileged::PRIVILEGED,
+    &rules::privilege::dh105_no_new_privileges::NO_NEW_PRIVILEGES,
+    &rules::privilege::dh106_cap_drop_all::CAP_DROP_ALL,
+    &rules::privilege::dh107_cap_add_dangerous::CAP_ADD_DANGEROUS,
     &rules::privilege::dh118_sudo::SUDO,
+    &rules::filesystem::dh200_read_only_rootfs::READ_ONLY_ROOTFS,
+    &rules::network::dh300_icc_enabled::ICC_ENABLED,
     &rules::build::dh700_insecure_build::INSECURE_BUILD,
     &rules::build::dh701_build_host_network::BUILD_HOST_NETWORK,
 ];

@@ -44,7 +44,7 @@ fn miette_severity(severity: Severity) -> miette::Severity {
     }
 }
 
-/// A diagnostic with the file it is in, as a miette report.
+/// A diagnostic as a miette report.
 pub struct Report<'a> {
     pub diagnostic: &'a Diagnostic,
     pub file: &'a Arc<SourceFile>,
@@ -54,7 +54,8 @@ pub struct Report<'a> {
 }
 
 impl<'a> Report<'a> {
-    pub fn new(diagnostic: &'a Diagnostic, file: &'a Arc<SourceFile>) -> Self {
+    pub fn new(diagnostic: &'a Diagnostic) -> Self {
+        let file = &diagnostic.file;
         let related = diagnostic
             .labels
             .iter()
@@ -209,12 +210,8 @@ impl Default for HumanOptions {
     }
 }
 
-/// Renders the diagnostics of one file with miette's graphical handler.
-pub fn render_human(
-    file: &Arc<SourceFile>,
-    diagnostics: &[Diagnostic],
-    options: HumanOptions,
-) -> String {
+/// Renders diagnostics with miette's graphical handler.
+pub fn render_human(diagnostics: &[Diagnostic], options: HumanOptions) -> String {
     let theme = if options.color {
         GraphicalTheme::unicode()
     } else {
@@ -226,7 +223,8 @@ pub fn render_human(
         .with_context_lines(1);
     let mut out = String::new();
     for diagnostic in diagnostics {
-        let mut report = Report::new(diagnostic, file);
+        let file = &diagnostic.file;
+        let mut report = Report::new(diagnostic);
         report.show_url = options.links;
         if handler.render_report(&mut out, &report).is_err() {
             // A span outside the text: fall back to one line.

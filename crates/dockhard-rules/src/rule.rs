@@ -1,7 +1,7 @@
 //! Rule metadata and the `declare_rule!` macro that keeps it, with the
 //! rule's documentation, next to the code.
 
-use crate::context::DockerfileContext;
+use crate::context::{ContainerContext, DockerfileContext, ProjectContext};
 use crate::diagnostic::Severity;
 
 /// Topic groups of the catalogue (the hundreds digit of the code).
@@ -117,6 +117,12 @@ pub enum FixAvailability {
 /// A check over a parsed Dockerfile.
 pub type DockerfileCheck = fn(&mut DockerfileContext<'_>);
 
+/// A check over one container (a compose service; later a command line).
+pub type ContainerCheck = fn(&mut ContainerContext<'_>);
+
+/// A check over a whole project (its networks).
+pub type ProjectCheck = fn(&mut ProjectContext<'_>);
+
 /// Everything known about a rule, and its entry points.
 #[derive(Debug)]
 pub struct RuleMeta {
@@ -133,6 +139,8 @@ pub struct RuleMeta {
     /// Markdown: what it does, why, example, use instead, fix.
     pub doc: &'static str,
     pub dockerfile: Option<DockerfileCheck>,
+    pub container: Option<ContainerCheck>,
+    pub project: Option<ProjectCheck>,
 }
 
 impl RuleMeta {
@@ -208,6 +216,8 @@ macro_rules! declare_rule {
             fix: $fix:ident,
             core: $core:literal,
             $(dockerfile: $dockerfile:path,)?
+            $(container: $container:path,)?
+            $(project: $project:path,)?
         }
     ) => {
         $vis static $ident: $crate::rule::RuleMeta = $crate::rule::RuleMeta {
@@ -225,6 +235,8 @@ macro_rules! declare_rule {
             core: $core,
             doc: concat!($($doc, "\n"),*),
             dockerfile: $crate::declare_rule!(@opt $($dockerfile)?),
+            container: $crate::declare_rule!(@opt $($container)?),
+            project: $crate::declare_rule!(@opt $($project)?),
         };
     };
     (@opt $check:path) => { Some($check) };

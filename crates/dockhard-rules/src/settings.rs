@@ -72,6 +72,10 @@ pub struct SelectorError {
 pub struct Settings {
     /// Effective severity of each enabled rule, by code.
     enabled: HashMap<&'static str, Severity>,
+    /// Rules whose severity the user set.
+    overridden: Vec<&'static str>,
+    /// Capabilities DH107 accepts in `cap_add` (normalised names).
+    pub allowed_capabilities: Vec<String>,
 }
 
 impl Default for Settings {
@@ -91,6 +95,7 @@ impl Settings {
         severities: &HashMap<&'static str, Severity>,
     ) -> Settings {
         let mut enabled = HashMap::new();
+        let mut overridden = Vec::new();
         for rule in RULES {
             let best_on = select
                 .iter()
@@ -110,15 +115,21 @@ impl Settings {
                 (None, None) => select.is_empty() && rule.default_severity.is_some(),
             };
             if on {
-                let severity = severities
-                    .get(rule.code)
-                    .copied()
+                let configured = severities.get(rule.code).copied();
+                if configured.is_some() {
+                    overridden.push(rule.code);
+                }
+                let severity = configured
                     .or(rule.default_severity)
                     .unwrap_or(Severity::Warning);
                 enabled.insert(rule.code, severity);
             }
         }
-        Settings { enabled }
+        Settings {
+            enabled,
+            overridden,
+            allowed_capabilities: Vec::new(),
+        }
     }
 
     /// Only the given rules (by code), at their default severity.
@@ -133,6 +144,11 @@ impl Settings {
 
     pub fn is_enabled(&self, code: &str) -> bool {
         self.enabled.contains_key(code)
+    }
+
+    /// Whether the user set this rule's severity.
+    pub fn severity_is_overridden(&self, code: &str) -> bool {
+        self.overridden.contains(&code)
     }
 }
 

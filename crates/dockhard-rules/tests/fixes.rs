@@ -6,26 +6,29 @@
 
 mod common;
 
-use common::{fixture_files, run_fixture};
+use common::{fixture_units, run_unit};
 use dockhard_parser::Dockerfile;
 use dockhard_rules::diagnostic::apply_edits;
-use dockhard_rules::{Edit, FileKind, RULES, Settings, SourceFile, lint};
+use dockhard_rules::{Edit, RULES, Settings, SourceFile, lint_dockerfile};
 
 #[test]
 fn fixes_converge_and_keep_the_file_valid() {
     let mut checked = 0;
     for rule in RULES {
-        for path in fixture_files(rule.code) {
-            let run = run_fixture(&path, rule.code);
+        for unit in fixture_units(rule.code) {
+            let run = run_unit(&unit, rule.code);
             if run.diagnostics.iter().all(|d| d.fix.is_none()) {
                 continue;
             }
-            let errors_before = Dockerfile::parse(&run.file.text).errors.len();
-            let mut text = run.file.text.clone();
+            // Fixes are offered on Dockerfiles so far.
+            let path = &unit[0];
+            let original = &run.files[0];
+            let errors_before = Dockerfile::parse(&original.text).errors.len();
+            let mut text = original.text.clone();
             let mut converged = false;
             for _ in 0..5 {
-                let file = SourceFile::new(run.file.path.clone(), text.clone());
-                let diagnostics = lint(&file, FileKind::Dockerfile, &Settings::only(&[rule.code]));
+                let file = SourceFile::new(original.path.clone(), text.clone());
+                let diagnostics = lint_dockerfile(&file, &Settings::only(&[rule.code]));
                 let edits: Vec<Edit> = diagnostics
                     .iter()
                     .filter_map(|d| d.fix.as_ref())

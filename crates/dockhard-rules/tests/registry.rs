@@ -9,9 +9,9 @@ mod common;
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use common::{fixture_files, run_fixture, workspace_root};
+use common::{fixture_units, run_unit, workspace_root};
 use dockhard_rules::rule::{FixAvailability, section};
-use dockhard_rules::{FileKind, RULES, Settings, SourceFile, lint};
+use dockhard_rules::{RULES, Settings, SourceFile, lint_dockerfile, lint_project, project_files};
 
 #[test]
 fn codes_and_names_are_unique_and_well_formed() {
@@ -66,42 +66,72 @@ fn every_doc_has_its_sections() {
     }
 }
 
-fn code_block(text: &str) -> Option<String> {
-    let start = text.find("```dockerfile\n")? + "```dockerfile\n".len();
-    let end = text[start..].find("```")? + start;
-    Some(text[start..end].to_string())
+/// The first code block of a doc section, and its language.
+fn code_block(text: &str) -> Option<(String, String)> {
+    let start = text.find("```")? + 3;
+    let lang_end = text[start..].find('\n')? + start;
+    let lang = text[start..lang_end].trim().to_string();
+    let end = text[lang_end + 1..].find("```")? + lang_end + 1;
+    Some((lang, text[lang_end + 1..end].to_string()))
 }
 
-fn lint_snippet(code: &str, text: String) -> usize {
-    let file: Arc<SourceFile> = SourceFile::new("Dockerfile", text);
-    lint(&file, FileKind::Dockerfile, &Settings::only(&[code]))
-        .iter()
-        .filter(|d| d.code == code)
-        .count()
+struct Mem(String);
+
+impl dockhard_parser::compose::Loader for Mem {
+    fn read(&self, path: &std::path::Path) -> std::io::Result<String> {
+        if path == std::path::Path::new("/doc/compose.yaml") {
+            Ok(self.0.clone())
+        } else {
+            Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "not in the doc",
+            ))
+        }
+    }
+
+    fn env(&self, _: &str) -> Option<String> {
+        None
+    }
+}
+
+fn lint_snippet(code: &str, lang: &str, text: String) -> usize {
+    let settings = Settings::only(&[code]);
+    let diagnostics = match lang {
+        "dockerfile" => {
+            let file: Arc<SourceFile> = SourceFile::new("Dockerfile", text);
+            lint_dockerfile(&file, &settings)
+        }
+        "yaml" => {
+            let project = dockhard_parser::compose::load_project(
+                &[std::path::PathBuf::from("/doc/compose.yaml")],
+                &Mem(text),
+            );
+            let files = project_files(&project, &|p| p.to_path_buf(), &[]);
+            lint_project(&files, &settings)
+        }
+        other => panic!("{code}: code block in `{other}`, expected dockerfile or yaml"),
+    };
+    diagnostics.iter().filter(|d| d.code == code).count()
 }
 
 #[test]
 fn doc_examples_trigger_and_use_instead_does_not() {
     for rule in RULES {
         let doc = rule.markdown();
-        // Rules about the bytes of a file (DH006) have no Dockerfile example.
-        if !rule
-            .inputs
-            .contains(&dockhard_rules::rule::Input::Dockerfile)
-            || rule.code == "DH006"
-        {
+        // Rules about the bytes of a file (DH006) have no example to lint.
+        if rule.code == "DH006" {
             continue;
         }
-        let example = code_block(section(&doc, "Example"))
-            .unwrap_or_else(|| panic!("{}: Example has no ```dockerfile block", rule.code));
-        let instead = code_block(section(&doc, "Use instead"))
-            .unwrap_or_else(|| panic!("{}: Use instead has no ```dockerfile block", rule.code));
+        let (lang, example) = code_block(section(&doc, "Example"))
+            .unwrap_or_else(|| panic!("{}: Example has no code block", rule.code));
+        let (lang2, instead) = code_block(section(&doc, "Use instead"))
+            .unwrap_or_else(|| panic!("{}: Use instead has no code block", rule.code));
         assert!(
-            lint_snippet(rule.code, example.clone()) > 0,
+            lint_snippet(rule.code, &lang, example.clone()) > 0,
             "{}: the doc's example does not trigger the rule:\n{example}",
             rule.code
         );
-        let others_in_instead = lint_snippet(rule.code, instead.clone());
+        let others_in_instead = lint_snippet(rule.code, &lang2, instead.clone());
         assert_eq!(
             others_in_instead, 0,
             "{}: the doc's `Use instead` triggers the rule:\n{instead}",
@@ -113,14 +143,14 @@ fn doc_examples_trigger_and_use_instead_does_not() {
 #[test]
 fn every_rule_has_positive_and_negative_fixtures() {
     for rule in RULES {
-        let files = fixture_files(rule.code);
+        let units = fixture_units(rule.code);
         assert!(
-            !files.is_empty(),
+            !units.is_empty(),
             "{}: no fixtures in fixtures/{}/",
             rule.code,
             rule.code
         );
-        let runs: Vec<_> = files.iter().map(|f| run_fixture(f, rule.code)).collect();
+        let runs: Vec<_> = units.iter().map(|u| run_unit(u, rule.code)).collect();
         assert!(
             runs.iter().any(|r| !r.expected.is_empty()),
             "{}: no fixture with a finding",
@@ -137,9 +167,9 @@ fn every_rule_has_positive_and_negative_fixtures() {
 #[test]
 fn fix_availability_matches_what_rules_do() {
     for rule in RULES {
-        let diagnostics: Vec<_> = fixture_files(rule.code)
+        let diagnostics: Vec<_> = fixture_units(rule.code)
             .iter()
-            .flat_map(|f| run_fixture(f, rule.code).diagnostics)
+            .flat_map(|u| run_unit(u, rule.code).diagnostics)
             .filter(|d| d.code == rule.code)
             .collect();
         let with_fix = diagnostics.iter().filter(|d| d.fix.is_some()).count();

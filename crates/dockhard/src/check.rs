@@ -1,27 +1,33 @@
 //! `dockhard check`: discover, lint in parallel, fix, report, exit code.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::io::{IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 
+use dockhard_parser::compose::{Loader, load_project};
+use dockhard_rules::diagnostic::sort_and_dedup;
+use dockhard_rules::kind::compose_projects;
 use dockhard_rules::settings::Selector;
-use dockhard_rules::{Diagnostic, Settings, Severity, SourceFile, lint, linter, load};
+use dockhard_rules::{
+    Diagnostic, FileKind, Settings, Severity, SourceFile, lint_dockerfile, lint_project, linter,
+    load, project_files,
+};
 use rayon::prelude::*;
 
 use crate::cli::{CheckArgs, ColorChoice, FailLevel, OutputFormat};
 use crate::discover::{Input, Origin, discover};
+use crate::paths::display_path;
 use crate::{fix, output};
 
-/// One linted file and its findings (sorted by position).
-pub struct FileResult {
-    pub file: Arc<SourceFile>,
+/// What a run found.
+pub struct Outcome {
+    /// Sorted by path, position and code; no repeats.
     pub diagnostics: Vec<Diagnostic>,
-    /// Where to write fixes back (`None` for standard input).
-    pub fs_path: Option<PathBuf>,
-    pub input: Input,
+    /// Every file that was linted (display paths).
+    pub files: BTreeSet<PathBuf>,
 }
 
 fn selectors(list: &[String]) -> Result<Vec<Selector>, String> {
@@ -40,22 +46,43 @@ pub fn settings(args: &CheckArgs) -> Result<Settings, String> {
     ))
 }
 
-pub fn lint_input(
+/// Reads compose files from disk, except those given on standard input.
+struct OverlayLoader {
+    overlay: HashMap<PathBuf, String>,
+}
+
+impl Loader for OverlayLoader {
+    fn read(&self, path: &Path) -> std::io::Result<String> {
+        match self.overlay.get(path) {
+            Some(text) => Ok(text.clone()),
+            None => std::fs::read_to_string(path),
+        }
+    }
+
+    fn env(&self, name: &str) -> Option<String> {
+        std::env::var(name).ok()
+    }
+}
+
+/// One piece of work: a Dockerfile, or a compose project (base file first).
+enum Unit {
+    Dockerfile(Input),
+    Compose(Vec<Input>),
+}
+
+/// Lints one Dockerfile given its bytes.
+pub fn lint_dockerfile_input(
     input: &Input,
     bytes: std::io::Result<Vec<u8>>,
     settings: &Settings,
-) -> FileResult {
-    let fs_path = match &input.origin {
-        Origin::File(p) => Some(p.clone()),
-        Origin::Stdin => None,
-    };
-    let (file, diagnostics) = match bytes {
+) -> (Arc<SourceFile>, Vec<Diagnostic>) {
+    match bytes {
         Ok(bytes) => {
             let (file, unreadable) = load(input.display.clone(), bytes, settings);
             match unreadable {
                 Some(d) => (file, vec![d]),
                 None => {
-                    let diagnostics = lint(&file, input.kind, settings);
+                    let diagnostics = lint_dockerfile(&file, settings);
                     (file, diagnostics)
                 }
             }
@@ -63,18 +90,84 @@ pub fn lint_input(
         Err(e) => {
             let file = SourceFile::new(input.display.clone(), String::new());
             let d = linter::unreadable(
+                &file,
                 settings,
                 format!("cannot read the file: {e}"),
                 dockhard_parser::Span::empty_at(0),
             );
             (file, d.into_iter().collect())
         }
-    };
-    FileResult {
-        file,
-        diagnostics,
-        fs_path,
-        input: input.clone(),
+    }
+}
+
+fn read(input: &Input, stdin: &Option<Vec<u8>>) -> std::io::Result<Vec<u8>> {
+    match &input.origin {
+        Origin::File(p) => std::fs::read(p),
+        Origin::Stdin => Ok(stdin.clone().unwrap_or_default()),
+    }
+}
+
+/// The path a project loads an input from (standard input gets its name).
+fn load_path(input: &Input) -> PathBuf {
+    match &input.origin {
+        Origin::File(p) => p.clone(),
+        Origin::Stdin => input.display.clone(),
+    }
+}
+
+fn lint_unit(unit: &Unit, stdin: &Option<Vec<u8>>, settings: &Settings, cwd: &Path) -> Outcome {
+    let mut files = BTreeSet::new();
+    match unit {
+        Unit::Dockerfile(input) => {
+            let (file, diagnostics) = lint_dockerfile_input(input, read(input, stdin), settings);
+            files.insert(file.path.clone());
+            Outcome { diagnostics, files }
+        }
+        Unit::Compose(inputs) => {
+            let mut diagnostics = Vec::new();
+            let mut overlay = HashMap::new();
+            for input in inputs {
+                match read(input, stdin).map(|b| load(input.display.clone(), b, settings)) {
+                    Ok((file, None)) => {
+                        if input.origin == Origin::Stdin {
+                            overlay.insert(load_path(input), file.text.clone());
+                        }
+                    }
+                    Ok((file, Some(d))) => {
+                        files.insert(file.path.clone());
+                        diagnostics.push(d);
+                        return Outcome { diagnostics, files };
+                    }
+                    Err(e) => {
+                        let file = SourceFile::new(input.display.clone(), String::new());
+                        files.insert(file.path.clone());
+                        diagnostics.extend(linter::unreadable(
+                            &file,
+                            settings,
+                            format!("cannot read the file: {e}"),
+                            dockhard_parser::Span::empty_at(0),
+                        ));
+                        return Outcome { diagnostics, files };
+                    }
+                }
+            }
+            let paths: Vec<PathBuf> = inputs.iter().map(load_path).collect();
+            let loader = OverlayLoader { overlay };
+            let project = load_project(&paths, &loader);
+            let display = |p: &Path| display_path(p, cwd);
+            let pf = project_files(&project, &display, &[]);
+            for (f, pfile) in pf.files.iter().zip(&project.files) {
+                if matches!(
+                    pfile.role,
+                    dockhard_parser::compose::FileRole::Compose
+                        | dockhard_parser::compose::FileRole::Referenced
+                ) {
+                    files.insert(f.path.clone());
+                }
+            }
+            diagnostics.extend(lint_project(&pf, settings));
+            Outcome { diagnostics, files }
+        }
     }
 }
 
@@ -83,17 +176,23 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     let settings = settings(&args)?;
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the working directory: {e}"))?;
-    let found = discover(&args.paths, args.kind, args.stdin_filename.as_deref(), &cwd);
+    let only_compose_set = !args.compose_files.is_empty() && args.paths.is_empty();
+    let found = if only_compose_set {
+        crate::discover::Discovery::default()
+    } else {
+        discover(&args.paths, args.kind, args.stdin_filename.as_deref(), &cwd)
+    };
     for path in &found.missing {
         eprintln!("dockhard: {}: no such file or directory", path.display());
     }
     for path in &found.skipped {
         eprintln!(
-            "dockhard: {}: not a Dockerfile (by name or content); skipped (use --kind to force)",
+            "dockhard: {}: not a Dockerfile or compose file (by name or content); skipped (use --kind to force)",
             path.display()
         );
     }
-    let stdin_bytes = if found.inputs.iter().any(|i| i.origin == Origin::Stdin) {
+    let mut missing = found.missing.len();
+    let stdin = if found.inputs.iter().any(|i| i.origin == Origin::Stdin) {
         let mut buf = Vec::new();
         std::io::stdin()
             .read_to_end(&mut buf)
@@ -102,21 +201,73 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     } else {
         None
     };
-    let mut results: Vec<FileResult> = found
-        .inputs
-        .par_iter()
-        .map(|input| {
-            let bytes = match &input.origin {
-                Origin::File(p) => std::fs::read(p),
-                Origin::Stdin => Ok(stdin_bytes.clone().unwrap_or_default()),
-            };
-            lint_input(input, bytes, &settings)
-        })
-        .collect();
-    if args.fix {
-        fix::apply(&mut results, &settings, args.unsafe_fixes)?;
+
+    let mut units = Vec::new();
+    let mut compose_inputs: HashMap<PathBuf, Input> = HashMap::new();
+    for input in found.inputs {
+        match input.kind {
+            FileKind::Dockerfile => units.push(Unit::Dockerfile(input)),
+            FileKind::Compose => {
+                compose_inputs.insert(load_path(&input), input);
+            }
+        }
     }
-    results.sort_by(|a, b| a.file.path.cmp(&b.file.path));
+    let mut compose_paths: Vec<PathBuf> = compose_inputs.keys().cloned().collect();
+    compose_paths.sort();
+    for project in compose_projects(&compose_paths) {
+        let inputs = project
+            .iter()
+            .filter_map(|p| compose_inputs.get(p).cloned())
+            .collect();
+        units.push(Unit::Compose(inputs));
+    }
+    if !args.compose_files.is_empty() {
+        let mut inputs = Vec::new();
+        for path in &args.compose_files {
+            if !path.is_file() {
+                eprintln!("dockhard: {}: no such file", path.display());
+                missing += 1;
+                continue;
+            }
+            inputs.push(Input {
+                origin: Origin::File(path.clone()),
+                display: display_path(path, &cwd),
+                kind: FileKind::Compose,
+            });
+        }
+        if !inputs.is_empty() {
+            units.push(Unit::Compose(inputs));
+        }
+    }
+
+    let outcomes: Vec<Outcome> = units
+        .par_iter()
+        .map(|u| lint_unit(u, &stdin, &settings, &cwd))
+        .collect();
+    let mut outcome = Outcome {
+        diagnostics: Vec::new(),
+        files: BTreeSet::new(),
+    };
+    for o in outcomes {
+        outcome.diagnostics.extend(o.diagnostics);
+        outcome.files.extend(o.files);
+    }
+    if args.fix {
+        let dockerfiles: Vec<&Input> = units
+            .iter()
+            .filter_map(|u| match u {
+                Unit::Dockerfile(i) => Some(i),
+                Unit::Compose(_) => None,
+            })
+            .collect();
+        fix::apply(
+            &mut outcome.diagnostics,
+            &dockerfiles,
+            &settings,
+            args.unsafe_fixes,
+        )?;
+    }
+    sort_and_dedup(&mut outcome.diagnostics);
 
     let color = match args.color {
         ColorChoice::Always => true,
@@ -126,25 +277,25 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
     let text = match args.format {
         OutputFormat::Human => {
-            let mut s = output::human(&results, color);
+            let mut s = output::human(&outcome, color);
             if !args.no_summary {
-                s.push_str(&output::summary_line(&results, started.elapsed()));
+                s.push_str(&output::summary_line(&outcome, started.elapsed()));
             }
             s
         }
-        OutputFormat::Concise => output::concise(&results),
-        OutputFormat::Json => output::json(&results),
+        OutputFormat::Concise => output::concise(&outcome),
+        OutputFormat::Json => output::json(&outcome),
     };
-    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            return Err(format!("cannot write the report: {e}"));
-        }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(format!("cannot write the report: {e}"));
     }
-    if !found.missing.is_empty() {
+    if missing > 0 {
         return Ok(ExitCode::from(2));
     }
     let threshold = match args.fail_level {
@@ -153,12 +304,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
         FailLevel::Error => Some(Severity::Error),
         FailLevel::Never => None,
     };
-    let failing = threshold.is_some_and(|t| {
-        results
-            .iter()
-            .flat_map(|r| &r.diagnostics)
-            .any(|d| d.severity >= t)
-    });
+    let failing = threshold.is_some_and(|t| outcome.diagnostics.iter().any(|d| d.severity >= t));
     Ok(if failing {
         ExitCode::from(1)
     } else {

@@ -11,7 +11,7 @@ use dockhard_rules::{RULES, registry};
     name = "dockhard",
     version,
     about = "A fast linter for container hardening",
-    long_about = "dockhard reads Dockerfiles and reports every place where a hardening measure \
+    long_about = "dockhard reads Dockerfiles and compose files and reports every place where a hardening measure \
                   is missing or undone, with source-spanned diagnostics, a reason, and a fix \
                   where one is safe."
 )]
@@ -65,6 +65,7 @@ pub enum FailLevel {
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum KindArg {
     Dockerfile,
+    Compose,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -89,6 +90,11 @@ pub struct CheckArgs {
     /// Treat the given files as this kind, whatever their names.
     #[arg(long, value_enum)]
     pub kind: Option<KindArg>,
+
+    /// Lint these compose files as one project, in order (like `docker
+    /// compose -f A -f B`); repeat for each file.
+    #[arg(long = "compose-file", value_name = "FILE")]
+    pub compose_files: Vec<PathBuf>,
 
     /// Rules to run (codes, names, code prefixes such as DH1, categories, `all`).
     #[arg(long, value_delimiter = ',', value_name = "RULES")]

@@ -25,6 +25,7 @@ pub struct Input {
 }
 
 /// The inputs of a run, and problems with the arguments.
+#[derive(Default)]
 pub struct Discovery {
     pub inputs: Vec<Input>,
     /// Paths that do not exist (a usage error: exit code 2).
@@ -36,11 +37,13 @@ pub struct Discovery {
 fn kind_override(kind: Option<KindArg>) -> Option<FileKind> {
     kind.map(|k| match k {
         KindArg::Dockerfile => FileKind::Dockerfile,
+        KindArg::Compose => FileKind::Compose,
     })
 }
 
-/// Recognises a Dockerfile by content: its first instruction is FROM or ARG
-/// (after comments and blank lines).
+/// Recognises a file by content: a Dockerfile's first instruction is FROM or
+/// ARG; a YAML file with a top-level `services:` key is a compose file
+/// (unless it is a GitHub Actions workflow, which has `jobs:` too).
 fn sniff(path: &Path) -> Option<FileKind> {
     let bytes = std::fs::read(path).ok()?;
     let text = String::from_utf8_lossy(&bytes[..bytes.len().min(64 * 1024)]);
@@ -49,7 +52,15 @@ fn sniff(path: &Path) -> Option<FileKind> {
         .map(str::trim)
         .find(|l| !l.is_empty() && !l.starts_with('#'))?;
     let word = first.split_whitespace().next()?.to_ascii_uppercase();
-    matches!(word.as_str(), "FROM" | "ARG").then_some(FileKind::Dockerfile)
+    if matches!(word.as_str(), "FROM" | "ARG") {
+        return Some(FileKind::Dockerfile);
+    }
+    let yaml = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("yml") || e.eq_ignore_ascii_case("yaml"));
+    let top_level = |key: &str| text.lines().any(|l| l.starts_with(key));
+    (yaml && top_level("services:") && !top_level("jobs:")).then_some(FileKind::Compose)
 }
 
 pub fn discover(

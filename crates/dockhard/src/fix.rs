@@ -1,24 +1,31 @@
-//! `--fix`: applies fixes to the files on disk, re-linting until nothing
+//! `--fix`: applies fixes to Dockerfiles on disk, re-linting until nothing
 //! more can be fixed.
 
 use dockhard_rules::diagnostic::apply_edits;
-use dockhard_rules::{Applicability, Edit, Settings, SourceFile, lint};
+use dockhard_rules::{Applicability, Diagnostic, Edit, Settings, SourceFile, lint_dockerfile};
 
-use crate::check::FileResult;
+use crate::discover::{Input, Origin};
 
 const MAX_PASSES: usize = 5;
 
+/// Fixes the Dockerfiles among `inputs`; their diagnostics in `all` are
+/// replaced by what remains after fixing.
 pub fn apply(
-    results: &mut [FileResult],
+    all: &mut Vec<Diagnostic>,
+    inputs: &[&Input],
     settings: &Settings,
     unsafe_fixes: bool,
 ) -> Result<(), String> {
-    for result in results.iter_mut() {
-        let Some(path) = result.fs_path.clone() else {
+    for input in inputs {
+        let Origin::File(path) = &input.origin else {
             continue;
         };
-        let mut text = result.file.text.clone();
-        let mut diagnostics = std::mem::take(&mut result.diagnostics);
+        let mine = |d: &Diagnostic| d.file.path == input.display;
+        let Some(file) = all.iter().find(|d| mine(d)).map(|d| d.file.clone()) else {
+            continue;
+        };
+        let mut diagnostics: Vec<Diagnostic> = all.iter().filter(|d| mine(d)).cloned().collect();
+        let mut text = file.text.clone();
         let mut changed = false;
         for _ in 0..MAX_PASSES {
             let edits: Vec<Edit> = diagnostics
@@ -36,14 +43,14 @@ pub fn apply(
             }
             text = next;
             changed = true;
-            let file = SourceFile::new(result.file.path.clone(), text.clone());
-            diagnostics = lint(&file, result.input.kind, settings);
-            result.file = file;
+            let file = SourceFile::new(input.display.clone(), text.clone());
+            diagnostics = lint_dockerfile(&file, settings);
         }
-        result.diagnostics = diagnostics;
         if changed {
-            std::fs::write(&path, &text)
+            std::fs::write(path, &text)
                 .map_err(|e| format!("{}: cannot write fixes: {e}", path.display()))?;
+            all.retain(|d| !mine(d));
+            all.extend(diagnostics);
         }
     }
     Ok(())

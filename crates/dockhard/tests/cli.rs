@@ -353,3 +353,127 @@ fn explain_and_rules() {
             .is_some_and(|a| a.iter().any(|r| r["code"] == "DH102"))
     );
 }
+
+const HARDENED_SERVICE: &str = "    read_only: true\n    cap_drop: [ALL]\n    security_opt: [no-new-privileges:true]\n    user: \"10001\"\n    networks: [front]\n";
+const NETWORKS: &str = "networks:\n  front:\n    driver_opts:\n      com.docker.network.bridge.enable_icc: \"false\"\n";
+
+#[test]
+fn compose_projects_merge_overrides_and_skip_workflows() {
+    let t = TempDir::new("compose");
+    t.write(
+        "app/compose.yaml",
+        format!("services:\n  web:\n    image: nginx:1.27\n{HARDENED_SERVICE}{NETWORKS}"),
+    );
+    t.write(
+        "app/compose.override.yaml",
+        "services:\n  web:\n    privileged: true\n",
+    );
+    t.write(
+        ".github/workflows/ci.yml",
+        "jobs:\n  test:\n    services:\n      db:\n        image: postgres\n        options: --privileged\n",
+    );
+    let out = dockhard(&t.0, &["check", "--format", "json"]);
+    let v = json(&out);
+    assert_eq!(
+        codes(&v),
+        [("app/compose.override.yaml".to_string(), "DH104".to_string())],
+        "{v}"
+    );
+    assert_eq!(v["summary"]["files"], 2);
+    assert_eq!(v["diagnostics"][0]["line"], 3);
+}
+
+#[test]
+fn explicit_compose_file_sets_and_stdin() {
+    let t = TempDir::new("compose-set");
+    t.write(
+        "base.yml",
+        format!("services:\n  web:\n    image: nginx:1.27\n{HARDENED_SERVICE}{NETWORKS}"),
+    );
+    t.write("prod.yml", "services:\n  web:\n    read_only: false\n");
+    let out = dockhard(
+        &t.0,
+        &[
+            "check",
+            "--format",
+            "concise",
+            "--compose-file",
+            "base.yml",
+            "--compose-file",
+            "prod.yml",
+        ],
+    );
+    assert_eq!(
+        stdout(&out).lines().collect::<Vec<_>>(),
+        [
+            "prod.yml:3:16: warning[DH200] the root filesystem is explicitly writable (`read_only: false`)"
+        ]
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dockhard"))
+        .args([
+            "check",
+            "--format",
+            "concise",
+            "--select",
+            "DH104",
+            "--stdin-filename",
+            "compose.yaml",
+            "-",
+        ])
+        .current_dir(&t.0)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"services:\n  web:\n    image: x\n    privileged: true\n")
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    assert!(
+        stdout(&out).starts_with("compose.yaml:4:17: error[DH104]"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn compose_user_comes_from_the_dockerfile_it_builds() {
+    let t = TempDir::new("compose-build");
+    t.write("api/Dockerfile", "FROM alpine:3.20\nUSER root\n");
+    t.write("compose.yaml", "services:\n  api:\n    build: ./api\n");
+    let out = dockhard(&t.0, &["check", "--format", "json", "--select", "DH100"]);
+    let v = json(&out);
+    let compose = v["diagnostics"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|d| d["path"] == "compose.yaml")
+        .expect("a compose finding");
+    assert_eq!(compose["related"][0]["path"], "api/Dockerfile");
+    assert_eq!(compose["related"][0]["line"], 2);
+}
+
+#[test]
+fn invalid_compose_is_dh002_and_the_run_goes_on() {
+    let t = TempDir::new("compose-bad");
+    t.write("a/compose.yaml", "services:\n  web:\n    image: [x\n");
+    t.write(
+        "b/compose.yaml",
+        "services:\n  web:\n    image: x\n    privileged: true\n",
+    );
+    let out = dockhard(
+        &t.0,
+        &["check", "--format", "json", "--select", "DH002,DH104"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        codes(&json(&out)),
+        [
+            ("a/compose.yaml".to_string(), "DH002".to_string()),
+            ("b/compose.yaml".to_string(), "DH104".to_string())
+        ]
+    );
+}

@@ -100,6 +100,23 @@ pub(super) fn normalize_path(path: &Path) -> PathBuf {
     out
 }
 
+/// A remote resource (`oci://...`, a git URL, a custom loader's `name:`):
+/// not read, and not an error.
+fn is_remote(reference: &str) -> bool {
+    if reference.contains("://") || reference.starts_with("git@") {
+        return true;
+    }
+    match reference.split_once(':') {
+        Some((scheme, _)) => {
+            scheme.len() > 1
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        None => false,
+    }
+}
+
 struct State<'a> {
     loader: &'a dyn Loader,
     project: Project,
@@ -230,9 +247,7 @@ impl State<'_> {
         for e in schema::validate(&node) {
             self.error(id, e.span, e.message);
         }
-        if node.as_map().is_none() {
-            return None;
-        }
+        node.as_map()?;
         let mut tree = CNode::from_yaml(&node, id);
         self.interpolate(&mut tree, id);
         self.stack.push(path.clone());
@@ -317,6 +332,9 @@ impl State<'_> {
                 }
             };
             for (rel, origin) in paths {
+                if is_remote(&rel) {
+                    continue;
+                }
                 let included = normalize_path(&dir.join(&rel));
                 if self.stack.contains(&included) {
                     self.error(
@@ -456,6 +474,7 @@ impl State<'_> {
                     self.resolve_service(tree, file, path, &base_name, chain)
                 }
             }
+            Some((Some(rel), _)) if is_remote(&rel) => None,
             Some((Some(rel), origin)) => {
                 let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
                 let other = normalize_path(&dir.join(&rel));
@@ -494,7 +513,7 @@ impl State<'_> {
         Some(match base {
             Some(b) => {
                 let mut path_keys = vec!["services".to_string(), name.to_string()];
-                let merged = match (b.value, local.value) {
+                match (b.value, local.value) {
                     (CValue::Map(bm), CValue::Map(lm)) => CNode {
                         value: CValue::Map(merge_maps(bm, lm, &mut path_keys)),
                         origin: local.origin,
@@ -505,8 +524,7 @@ impl State<'_> {
                         origin: local.origin,
                         tag: local.tag,
                     },
-                };
-                merged
+                }
             }
             None => local,
         })
@@ -519,4 +537,17 @@ fn without(node: &CNode, key: &str) -> CNode {
         m.retain(|(k, _)| k.name != key);
     }
     n
+}
+
+/// Reads files from disk and variables from the process environment.
+pub struct FsLoader;
+
+impl Loader for FsLoader {
+    fn read(&self, path: &Path) -> std::io::Result<String> {
+        std::fs::read_to_string(path)
+    }
+
+    fn env(&self, name: &str) -> Option<String> {
+        std::env::var(name).ok()
+    }
 }

@@ -13,7 +13,9 @@ pub mod schema;
 pub mod syntax;
 pub mod tree;
 
-pub use load::{Loader, Project, ProjectError, ProjectFile, load_project};
+pub use load::{
+    BuiltDockerfile, FileRole, FsLoader, Loader, Project, ProjectError, ProjectFile, load_project,
+};
 
 #[cfg(test)]
 mod tests;

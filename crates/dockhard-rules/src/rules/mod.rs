@@ -1,5 +1,7 @@
 //! One rule per file, grouped by the catalogue's topics.
 
 pub mod build;
+pub mod filesystem;
 pub mod meta;
+pub mod network;
 pub mod privilege;

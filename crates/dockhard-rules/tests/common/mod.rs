@@ -1,20 +1,26 @@
-//! The fixture harness: each file under `fixtures/<CODE>/` is linted with only
-//! that rule enabled; the findings must equal its `# expect:` markers.
+//! The fixture harness: the files under `fixtures/<CODE>/` are linted with
+//! only that rule enabled; the findings must equal their `# expect:` markers.
 //!
-//! Markers: a comment line `# expect: DH100` (several codes allowed, comma
-//! separated, repeated for repeated findings) applies to the next instruction;
-//! `# expect-file: DH001` is a finding outside any instruction; a fixture
-//! with no finding says `# expect: none` at the top.
+//! Markers: in a Dockerfile, a comment line `# expect: DH100` (several codes
+//! allowed, comma separated, repeated for repeated findings) applies to the
+//! next instruction; in YAML, a trailing `# expect: DH201` applies to its
+//! line. `# expect-file: DH001` is a finding outside any instruction. A
+//! fixture with no finding says `# expect: none` at the top. Compose files
+//! are linted as projects (base file, overrides, extended and included
+//! files), Dockerfiles one by one.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use dockhard_parser::Dockerfile;
+use dockhard_parser::compose::{FileRole, FsLoader, load_project};
+use dockhard_rules::kind::compose_projects;
 use dockhard_rules::render::{HumanOptions, render_human};
-use dockhard_rules::{Diagnostic, FileKind, Settings, SourceFile, lint, load};
+use dockhard_rules::{
+    Diagnostic, FileKind, Settings, SourceFile, lint_dockerfile, lint_project, load, project_files,
+};
 
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -28,92 +34,169 @@ pub fn fixtures_dir() -> PathBuf {
     workspace_root().join("fixtures")
 }
 
-/// Every fixture file of a rule, sorted.
-pub fn fixture_files(code: &str) -> Vec<PathBuf> {
-    let dir = fixtures_dir().join(code);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    files.retain(|p| p.is_file());
-    files.sort();
-    files
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            collect(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
 }
 
-/// Where a finding is: the index of the instruction that contains it.
+/// The lint units of a rule's fixtures: each Dockerfile alone, compose files
+/// grouped into projects.
+pub fn fixture_units(code: &str) -> Vec<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    collect(&fixtures_dir().join(code), &mut files);
+    files.sort();
+    let mut units: Vec<Vec<PathBuf>> = files
+        .iter()
+        .filter(|p| FileKind::detect(p) == Some(FileKind::Dockerfile))
+        .map(|p| vec![p.clone()])
+        .collect();
+    let compose: Vec<PathBuf> = files
+        .iter()
+        .filter(|p| FileKind::detect(p) == Some(FileKind::Compose))
+        .cloned()
+        .collect();
+    units.extend(compose_projects(&compose));
+    units.sort();
+    units
+}
+
+/// Where a finding is: the file, and the instruction (Dockerfile) or line
+/// (YAML) it is on; `None` for outside any instruction.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Expectation {
     pub code: String,
-    pub instruction: Option<usize>,
+    pub file: PathBuf,
+    pub place: Option<usize>,
 }
 
 pub struct FixtureRun {
-    pub file: Arc<SourceFile>,
+    pub files: Vec<Arc<SourceFile>>,
     pub diagnostics: Vec<Diagnostic>,
     pub expected: Vec<Expectation>,
     pub found: Vec<Expectation>,
     pub declared_none: bool,
 }
 
-fn instruction_at(df: &Dockerfile, offset: u32) -> Option<usize> {
-    df.instructions
-        .iter()
-        .position(|i| i.span.start <= offset && offset <= i.span.end)
+fn relative(path: &Path) -> PathBuf {
+    path.strip_prefix(workspace_root())
+        .unwrap_or(path)
+        .to_path_buf()
 }
 
-pub fn run_fixture(path: &Path, code: &str) -> FixtureRun {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let relative = path
-        .strip_prefix(workspace_root())
-        .unwrap_or(path)
-        .to_path_buf();
-    let settings = Settings::only(&[code]);
-    let (file, unreadable) = load(relative, bytes, &settings);
-    let kind = FileKind::detect(path).unwrap_or(FileKind::Dockerfile);
-    let diagnostics = match unreadable {
-        Some(d) => vec![d],
-        None => lint(&file, kind, &settings),
-    };
+fn is_dockerfile(path: &Path) -> bool {
+    FileKind::detect(path) == Some(FileKind::Dockerfile)
+}
 
-    let df = Dockerfile::parse(&file.text);
-    let mut expected = Vec::new();
-    let mut declared_none = false;
-    for comment in &df.comments {
-        let (rest, file_level) = if let Some(r) = comment.text.strip_prefix("expect-file:") {
+fn place_of(file: &SourceFile, offset: u32) -> Option<usize> {
+    if is_dockerfile(&file.path) {
+        let df = Dockerfile::parse(&file.text);
+        df.instructions
+            .iter()
+            .position(|i| i.span.start <= offset && offset <= i.span.end)
+    } else {
+        Some(file.line_col(offset).line as usize)
+    }
+}
+
+/// The markers of one file.
+fn markers(file: &SourceFile, expected: &mut Vec<Expectation>, declared_none: &mut bool) {
+    let comments: Vec<(String, dockhard_parser::Span, bool)> = if is_dockerfile(&file.path) {
+        Dockerfile::parse(&file.text)
+            .comments
+            .into_iter()
+            .map(|c| (c.text, c.span, true))
+            .collect()
+    } else {
+        dockhard_parser::yaml::comments(&file.text)
+            .into_iter()
+            .map(|c| (c.text, c.span, c.own_line))
+            .collect()
+    };
+    let df = is_dockerfile(&file.path).then(|| Dockerfile::parse(&file.text));
+    for (text, span, own_line) in comments {
+        let (rest, file_level) = if let Some(r) = text.strip_prefix("expect-file:") {
             (r, true)
-        } else if let Some(r) = comment.text.strip_prefix("expect:") {
+        } else if let Some(r) = text.strip_prefix("expect:") {
             (r, false)
         } else {
             continue;
         };
         if rest.trim() == "none" {
-            declared_none = true;
+            *declared_none = true;
             continue;
         }
-        let target = if file_level {
+        let place = if file_level {
             None
+        } else if let Some(df) = &df {
+            df.instructions.iter().position(|i| i.span.start > span.end)
         } else {
-            df.instructions
-                .iter()
-                .position(|i| i.span.start > comment.span.end)
+            assert!(
+                !own_line,
+                "{}: YAML markers go at the end of the line they expect",
+                file.path.display()
+            );
+            Some(file.line_col(span.start).line as usize)
         };
         for code in rest.split(',').map(str::trim).filter(|c| !c.is_empty()) {
             expected.push(Expectation {
                 code: code.to_string(),
-                instruction: target,
+                file: file.path.clone(),
+                place,
             });
         }
+    }
+}
+
+pub fn run_unit(unit: &[PathBuf], code: &str) -> FixtureRun {
+    let settings = Settings::only(&[code]);
+    let (files, diagnostics) = if is_dockerfile(&unit[0]) {
+        let bytes =
+            std::fs::read(&unit[0]).unwrap_or_else(|e| panic!("{}: {e}", unit[0].display()));
+        let (file, unreadable) = load(relative(&unit[0]), bytes, &settings);
+        let diagnostics = match unreadable {
+            Some(d) => vec![d],
+            None => lint_dockerfile(&file, &settings),
+        };
+        (vec![file], diagnostics)
+    } else {
+        let project = load_project(unit, &FsLoader);
+        let pf = project_files(&project, &|p| relative(p), &[]);
+        let diagnostics = lint_project(&pf, &settings);
+        let files = pf
+            .files
+            .iter()
+            .zip(&project.files)
+            .filter(|(_, f)| matches!(f.role, FileRole::Compose | FileRole::Referenced))
+            .map(|(s, _)| s.clone())
+            .collect();
+        (files, diagnostics)
+    };
+    let mut expected = Vec::new();
+    let mut declared_none = false;
+    for f in &files {
+        markers(f, &mut expected, &mut declared_none);
     }
     let mut found: Vec<Expectation> = diagnostics
         .iter()
         .map(|d| Expectation {
             code: d.code.to_string(),
-            instruction: instruction_at(&df, d.span.start),
+            file: d.file.path.clone(),
+            place: place_of(&d.file, d.span.start),
         })
         .collect();
     expected.sort();
     found.sort();
     FixtureRun {
-        file,
+        files,
         diagnostics,
         expected,
         found,
@@ -122,21 +205,27 @@ pub fn run_fixture(path: &Path, code: &str) -> FixtureRun {
 }
 
 pub fn describe(run: &FixtureRun, list: &[Expectation]) -> Vec<String> {
-    let df = Dockerfile::parse(&run.file.text);
     list.iter()
-        .map(|e| match e.instruction {
-            Some(i) => {
-                let line = run.file.line_col(df.instructions[i].span.start).line;
-                format!("{} at line {line}", e.code)
+        .map(|e| {
+            let file = run.files.iter().find(|f| f.path == e.file);
+            match (e.place, file) {
+                (Some(i), Some(f)) if is_dockerfile(&f.path) => {
+                    let df = Dockerfile::parse(&f.text);
+                    let line = df
+                        .instructions
+                        .get(i)
+                        .map_or(0, |x| f.line_col(x.span.start).line);
+                    format!("{} at {}:{line}", e.code, e.file.display())
+                }
+                (Some(line), _) => format!("{} at {}:{line}", e.code, e.file.display()),
+                (None, _) => format!("{} in {} outside instructions", e.code, e.file.display()),
             }
-            None => format!("{} outside instructions", e.code),
         })
         .collect()
 }
 
 pub fn render(run: &FixtureRun) -> String {
     render_human(
-        &run.file,
         &run.diagnostics,
         HumanOptions {
             color: false,

@@ -3,14 +3,15 @@
 use dockhard_rules::{Diagnostic, SourceFile, registry};
 use serde_json::{Value, json};
 
-use crate::check::FileResult;
+use crate::check::Outcome;
 
 fn position(file: &SourceFile, offset: u32) -> (u32, u32) {
     let lc = file.line_col(offset);
     (lc.line, lc.column)
 }
 
-fn diagnostic(file: &SourceFile, d: &Diagnostic) -> Value {
+fn diagnostic(d: &Diagnostic) -> Value {
+    let file: &SourceFile = &d.file;
     let (line, column) = position(file, d.span.start);
     let (end_line, end_column) = position(file, d.span.end);
     let fix = d.fix.as_ref().map(|f| {
@@ -59,17 +60,14 @@ fn diagnostic(file: &SourceFile, d: &Diagnostic) -> Value {
     })
 }
 
-pub fn json(results: &[FileResult]) -> String {
-    let diagnostics: Vec<Value> = results
-        .iter()
-        .flat_map(|r| r.diagnostics.iter().map(|d| diagnostic(&r.file, d)))
-        .collect();
-    let c = super::counts(results);
+pub fn json(outcome: &Outcome) -> String {
+    let diagnostics: Vec<Value> = outcome.diagnostics.iter().map(diagnostic).collect();
+    let c = super::counts(outcome);
     let report = json!({
         "version": env!("CARGO_PKG_VERSION"),
         "diagnostics": diagnostics,
         "summary": {
-            "files": results.len(),
+            "files": outcome.files.len(),
             "errors": c.errors,
             "warnings": c.warnings,
             "infos": c.infos,

@@ -5,30 +5,25 @@ use std::time::Duration;
 use dockhard_rules::Severity;
 use dockhard_rules::render::{HumanOptions, render_human};
 
-use crate::check::FileResult;
+use crate::check::Outcome;
 
 mod json;
 
 pub use json::json;
 
-pub fn human(results: &[FileResult], color: bool) -> String {
+pub fn human(outcome: &Outcome, color: bool) -> String {
     let width = std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse().ok())
         .unwrap_or(100);
-    let mut out = String::new();
-    for r in results.iter().filter(|r| !r.diagnostics.is_empty()) {
-        out.push_str(&render_human(
-            &r.file,
-            &r.diagnostics,
-            HumanOptions {
-                color,
-                width,
-                links: color,
-            },
-        ));
-    }
-    out
+    render_human(
+        &outcome.diagnostics,
+        HumanOptions {
+            color,
+            width,
+            links: color,
+        },
+    )
 }
 
 pub struct Counts {
@@ -37,14 +32,13 @@ pub struct Counts {
     pub infos: usize,
 }
 
-pub fn counts(results: &[FileResult]) -> Counts {
-    let all = results.iter().flat_map(|r| &r.diagnostics);
+pub fn counts(outcome: &Outcome) -> Counts {
     let mut c = Counts {
         errors: 0,
         warnings: 0,
         infos: 0,
     };
-    for d in all {
+    for d in &outcome.diagnostics {
         match d.severity {
             Severity::Error => c.errors += 1,
             Severity::Warning => c.warnings += 1,
@@ -58,9 +52,9 @@ fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
-pub fn summary_line(results: &[FileResult], elapsed: Duration) -> String {
-    let c = counts(results);
-    let files = plural(results.len(), "file");
+pub fn summary_line(outcome: &Outcome, elapsed: Duration) -> String {
+    let c = counts(outcome);
+    let files = plural(outcome.files.len(), "file");
     let time = format!("{:.2}s", elapsed.as_secs_f64());
     if c.errors + c.warnings + c.infos == 0 {
         format!("No findings in {files} ({time}).\n")
@@ -75,17 +69,19 @@ pub fn summary_line(results: &[FileResult], elapsed: Duration) -> String {
 }
 
 /// `path:line:col: severity[CODE] message`
-pub fn concise(results: &[FileResult]) -> String {
+pub fn concise(outcome: &Outcome) -> String {
     let mut out = String::new();
-    for r in results {
-        let path = r.file.display_path();
-        for d in &r.diagnostics {
-            let lc = r.file.line_col(d.span.start);
-            out.push_str(&format!(
-                "{path}:{}:{}: {}[{}] {}\n",
-                lc.line, lc.column, d.severity, d.code, d.message
-            ));
-        }
+    for d in &outcome.diagnostics {
+        let lc = d.file.line_col(d.span.start);
+        out.push_str(&format!(
+            "{}:{}:{}: {}[{}] {}\n",
+            d.file.display_path(),
+            lc.line,
+            lc.column,
+            d.severity,
+            d.code,
+            d.message
+        ));
     }
     out
 }

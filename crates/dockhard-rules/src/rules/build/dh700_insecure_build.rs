@@ -1,6 +1,6 @@
 use dockhard_parser::dockerfile::{Instruction, Kind};
 
-use crate::context::DockerfileContext;
+use crate::context::{ContainerContext, DockerfileContext};
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::rule::Source;
@@ -32,7 +32,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Removes the `--security=insecure` flag (unsafe: the step may need the
+    /// In a Dockerfile, removes the `--security=insecure` flag (unsafe: the step may need the
     /// privileges; find a sandboxed way such as a `--mount` instead).
     pub static INSECURE_BUILD = {
         code: "DH700",
@@ -41,9 +41,10 @@ declare_rule! {
         severity: Some(Error),
         inputs: [Dockerfile, Compose],
         sources: [Source::Other("BuildKit entitlement security.insecure")],
-        fix: Always,
+        fix: Sometimes,
         core: true,
         dockerfile: check,
+        container: check_container,
     }
 }
 
@@ -75,6 +76,30 @@ fn check_instruction(cx: &mut DockerfileContext<'_>, instruction: &Instruction) 
                     applicability: Applicability::Unsafe,
                     edits: vec![Edit::deletion(removal)],
                 });
+        }
+    }
+}
+
+fn check_container(cx: &mut ContainerContext<'_>) {
+    let Some(build) = &cx.spec.build else { return };
+    if let Some(field) = &build.privileged
+        && field.value == Some(true)
+    {
+        cx.report(
+            field.origin,
+            "`build.privileged: true` runs the build without the sandbox",
+        )
+        .label("privileged build")
+        .help("remove it; give build steps what they need with `RUN --mount=...`");
+    }
+    for e in &build.entitlements {
+        if e.value.as_deref() == Some("security.insecure") {
+            cx.report(
+                e.origin,
+                "the `security.insecure` entitlement lets build steps run without the sandbox",
+            )
+            .label("insecure")
+            .help("remove the entitlement");
         }
     }
 }

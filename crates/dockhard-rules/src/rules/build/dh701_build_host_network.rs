@@ -1,6 +1,6 @@
 use dockhard_parser::dockerfile::{Instruction, Kind};
 
-use crate::context::DockerfileContext;
+use crate::context::{ContainerContext, DockerfileContext};
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::rule::Source;
@@ -29,7 +29,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Removes the `--network=host` flag (unsafe: the step may rely on a host
+    /// In a Dockerfile, removes the `--network=host` flag (unsafe: the step may rely on a host
     /// service; publish what it needs instead).
     pub static BUILD_HOST_NETWORK = {
         code: "DH701",
@@ -38,9 +38,10 @@ declare_rule! {
         severity: Some(Warning),
         inputs: [Dockerfile, Compose],
         sources: [Source::Other("BuildKit entitlement network.host")],
-        fix: Always,
+        fix: Sometimes,
         core: false,
         dockerfile: check,
+        container: check_container,
     }
 }
 
@@ -75,6 +76,33 @@ fn check_instruction(cx: &mut DockerfileContext<'_>, instruction: &Instruction) 
                 applicability: Applicability::Unsafe,
                 edits: vec![Edit::deletion(removal)],
             });
+        }
+    }
+}
+
+fn check_container(cx: &mut ContainerContext<'_>) {
+    let Some(build) = &cx.spec.build else { return };
+    if let Some(field) = &build.network
+        && field
+            .value
+            .as_deref()
+            .is_some_and(|v| v.eq_ignore_ascii_case("host"))
+    {
+        cx.report(
+            field.origin,
+            "`build.network: host` gives build steps the host's network",
+        )
+        .label("host network")
+        .help("remove it; the default build network is enough to download dependencies");
+    }
+    for e in &build.entitlements {
+        if e.value.as_deref() == Some("network.host") {
+            cx.report(
+                e.origin,
+                "the `network.host` entitlement lets build steps use the host's network",
+            )
+            .label("host network")
+            .help("remove the entitlement");
         }
     }
 }

@@ -1,7 +1,8 @@
 use dockhard_parser::dockerfile::Base;
+use dockhard_parser::spec::Field;
 
 use crate::analysis::{self, UserSource, is_nonroot_image, is_root_user};
-use crate::context::DockerfileContext;
+use crate::context::{ContainerContext, DockerfileContext};
 use crate::declare_rule;
 use crate::rule::Source;
 
@@ -12,7 +13,10 @@ declare_rule! {
     /// built `FROM`) is `root`, `0`, `root:<group>` or `0:<gid>`, or because no
     /// stage in its chain sets a `USER` at all. `USER ${VAR}` is judged on the
     /// value the variable has by default; a value only known at build time is
-    /// not reported.
+    /// not reported. In a compose file: `user: root`, `0`, `0:0`; or no `user:`
+    /// where the service is built from a Dockerfile of the project whose
+    /// final stage (or `build.target`) runs as root, with a label in that
+    /// Dockerfile.
     ///
     /// ## Why is this bad?
     /// Root in a container is root on the host's kernel. A process that escapes
@@ -55,6 +59,7 @@ declare_rule! {
         fix: None,
         core: true,
         dockerfile: check,
+        container: check_container,
     }
 }
 
@@ -117,6 +122,97 @@ fn check(cx: &mut DockerfileContext<'_>) {
             )
             .label("final stage")
             .help(HELP);
+        }
+        _ => {}
+    }
+}
+
+fn check_container(cx: &mut ContainerContext<'_>) {
+    let spec = cx.spec;
+    if let Some(field) = &spec.user {
+        if let Some(user) = &field.value
+            && is_root_user(user)
+        {
+            cx.report(
+                field.origin,
+                format!("the container runs as root: `user: {user}`"),
+            )
+            .label("root")
+            .help("set `user:` to an unprivileged UID, e.g. `user: \"10001:10001\"`");
+        }
+        return;
+    }
+    let Some(build) = &spec.build else { return };
+    let Some(path) = &build.dockerfile_path else {
+        return;
+    };
+    let project = cx.project();
+    let Some(built) = project.dockerfile(path) else {
+        return;
+    };
+    let df = &built.dockerfile;
+    let stage = match &build.target {
+        Some(Field {
+            value: Some(target),
+            ..
+        }) => {
+            let target = target.to_lowercase();
+            df.stages
+                .iter()
+                .find(|s| s.name.as_ref().is_some_and(|n| n.value == target))
+        }
+        Some(Field { value: None, .. }) => return,
+        None => df.final_stage(),
+    };
+    let Some(stage) = stage else { return };
+    let files = cx.files;
+    let Some(dockerfile) = files.files.get(built.file).cloned() else {
+        return;
+    };
+    let shown = dockerfile.display_path();
+    let stage_name = match &build.target {
+        Some(Field { value: Some(t), .. }) => format!("its build target `{t}`"),
+        _ => "its final stage".to_string(),
+    };
+    match analysis::effective_user(df, stage) {
+        UserSource::Instruction {
+            word,
+            value: Some(value),
+            ..
+        } if is_root_user(&value) => {
+            cx.report(
+                spec.origin,
+                format!(
+                    "the container runs as root: no `user:`, and the image built from `{shown}` runs as `{value}` in {stage_name}"
+                ),
+            )
+            .label("no user")
+            .related(dockerfile.clone(), word.span, "the image's user is set here")
+            .help("add `user:` with an unprivileged UID, or set a non-root `USER` in the Dockerfile stage the service builds");
+        }
+        UserSource::ImageDefault { root } => {
+            let reference = match &root.base {
+                Base::Image { reference: Some(r) } => r.clone(),
+                Base::Scratch => "scratch".to_string(),
+                _ => return,
+            };
+            if is_nonroot_image(&reference) {
+                return;
+            }
+            let from = df
+                .instructions
+                .get(stage.from)
+                .map(|i| i.head_span(&dockerfile.text))
+                .unwrap_or_default();
+            cx.report(
+                spec.origin,
+                format!(
+                    "the container runs as root: no `user:`, and the image built from `{shown}` sets no USER in {stage_name}"
+                ),
+            )
+            .label("no user")
+            .related(dockerfile.clone(), from, "this stage runs as root")
+            .help("add `user:` with an unprivileged UID, or set a non-root `USER` in the Dockerfile stage the service builds");
         }
         _ => {}
     }

@@ -1,0 +1,1 @@
+pub mod dh200_read_only_rootfs;

@@ -1,0 +1,1 @@
+pub mod dh300_icc_enabled;
