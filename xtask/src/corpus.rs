@@ -87,10 +87,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
             .join(", ")
     );
     println!(
-        "DH001: {} in all, {} under {}",
+        "DH001: {} in all, {} under {}; DH002: {} in all",
         per_rule.get("DH001").copied().unwrap_or(0),
-        bad.len(),
-        MUST_PARSE.join(", ")
+        bad.iter().filter(|b| !b.contains("DH002")).count(),
+        MUST_PARSE.join(", "),
+        per_rule.get("DH002").copied().unwrap_or(0),
     );
     if bad.is_empty() {
         Ok(())

@@ -7,6 +7,7 @@
 pub mod compose;
 pub mod dockerfile;
 pub mod mapped;
+pub mod paths;
 pub mod shell;
 pub mod span;
 pub mod spec;

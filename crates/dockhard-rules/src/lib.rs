@@ -5,6 +5,7 @@
 //! or parses text.
 
 pub mod analysis;
+pub mod config;
 pub mod context;
 pub mod diagnostic;
 pub mod docs;
@@ -15,6 +16,7 @@ pub mod render;
 pub mod rule;
 pub mod rules;
 pub mod settings;
+pub mod suppression;
 
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, SourceFile};
 pub use kind::FileKind;

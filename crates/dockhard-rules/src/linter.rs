@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use dockhard_parser::Dockerfile;
-use dockhard_parser::compose::Project;
+use dockhard_parser::compose::{FileRole, Project};
 
 use crate::context::{ContainerContext, DockerfileContext, ProjectContext, ProjectFiles, Reporter};
 use crate::diagnostic::{Diagnostic, SourceFile, sort_and_dedup};
@@ -12,6 +12,7 @@ use crate::registry::RULES;
 use crate::rules::meta::dh001_dockerfile_syntax::DOCKERFILE_SYNTAX;
 use crate::rules::meta::dh002_compose_syntax::COMPOSE_SYNTAX;
 use crate::settings::Settings;
+use crate::suppression;
 
 /// Files larger than this are not read (DH006).
 pub const MAX_FILE_SIZE: usize = 10 * 1024 * 1024;
@@ -127,6 +128,11 @@ pub fn lint_dockerfile(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagn
         };
         check(&mut cx);
     }
+    let suppressions = vec![(
+        file.clone(),
+        suppression::dockerfile_suppressions(&file.text),
+    )];
+    let mut diagnostics = suppression::apply(diagnostics, &suppressions, settings);
     sort_and_dedup(&mut diagnostics);
     diagnostics
 }
@@ -199,6 +205,14 @@ pub fn lint_project(files: &ProjectFiles<'_>, settings: &Settings) -> Vec<Diagno
             check(&mut cx);
         }
     }
+    let suppressions: Vec<_> = files
+        .files
+        .iter()
+        .zip(&project.files)
+        .filter(|(_, f)| matches!(f.role, FileRole::Compose | FileRole::Referenced))
+        .map(|(s, _)| (s.clone(), suppression::yaml_suppressions(&s.text)))
+        .collect();
+    let mut diagnostics = suppression::apply(diagnostics, &suppressions, settings);
     sort_and_dedup(&mut diagnostics);
     diagnostics
 }

@@ -6,7 +6,10 @@ use crate::rules;
 pub static RULES: &[&RuleMeta] = &[
     &rules::meta::dh001_dockerfile_syntax::DOCKERFILE_SYNTAX,
     &rules::meta::dh002_compose_syntax::COMPOSE_SYNTAX,
+    &rules::meta::dh004_unused_suppression::UNUSED_SUPPRESSION,
+    &rules::meta::dh005_unknown_rule::UNKNOWN_RULE,
     &rules::meta::dh006_unreadable_file::UNREADABLE_FILE,
+    &rules::meta::dh007_suppression_reason::SUPPRESSION_REASON,
     &rules::privilege::dh100_root_user::ROOT_USER,
     &rules::privilege::dh101_root_login_shell::ROOT_LOGIN_SHELL,
     &rules::privilege::dh102_setuid_added::SETUID_ADDED,

@@ -76,6 +76,10 @@ pub struct Settings {
     overridden: Vec<&'static str>,
     /// Capabilities DH107 accepts in `cap_add` (normalised names).
     pub allowed_capabilities: Vec<String>,
+    /// Registries images may come from (DH403); `None`: not configured.
+    pub trusted_registries: Option<Vec<String>>,
+    /// The date end-of-life is judged against (`YYYY-MM-DD`); `None`: today.
+    pub as_of: Option<String>,
 }
 
 impl Default for Settings {
@@ -129,6 +133,8 @@ impl Settings {
             enabled,
             overridden,
             allowed_capabilities: Vec::new(),
+            trusted_registries: None,
+            as_of: None,
         }
     }
 

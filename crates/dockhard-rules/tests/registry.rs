@@ -95,7 +95,11 @@ impl dockhard_parser::compose::Loader for Mem {
 }
 
 fn lint_snippet(code: &str, lang: &str, text: String) -> usize {
-    let settings = Settings::only(&[code]);
+    // Rules a snippet's suppression comments name are enabled too, so that
+    // the suppression rules (DH004, DH007) have something to judge.
+    let mut codes = vec![code];
+    codes.extend(RULES.iter().map(|r| r.code).filter(|c| text.contains(c)));
+    let settings = Settings::only(&codes);
     let diagnostics = match lang {
         "dockerfile" => {
             let file: Arc<SourceFile> = SourceFile::new("Dockerfile", text);

@@ -1,24 +1,8 @@
 //! How paths are shown: relative to the working directory, without `./`,
 //! when under it; absolute otherwise.
 
-use std::path::{Component, Path, PathBuf};
-
-/// Removes `.` and resolves `..` lexically (no symlinks are followed).
-pub fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
-}
+use dockhard_parser::paths::normalize;
+use std::path::{Path, PathBuf};
 
 pub fn display_path(path: &Path, cwd: &Path) -> PathBuf {
     let absolute = if path.is_absolute() {

@@ -1,8 +1,9 @@
 //! Loading a compose project: reading its files, interpolating, `include`,
 //! `extends`, merging override files, then normalising.
 
+pub(super) use crate::paths::normalize as normalize_path;
 use std::collections::HashMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use super::interpolate::{Interpolated, interpolate};
 use super::merge::{self, merge_maps};
@@ -81,23 +82,6 @@ impl Project {
     pub fn dockerfile(&self, path: &Path) -> Option<&BuiltDockerfile> {
         self.dockerfiles.iter().find(|d| d.path == path)
     }
-}
-
-/// Removes `.` and resolves `..` lexically.
-pub(super) fn normalize_path(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }
 
 /// A remote resource (`oci://...`, a git URL, a custom loader's `name:`):

@@ -4,7 +4,8 @@
 //! Markers: in a Dockerfile, a comment line `# expect: DH100` (several codes
 //! allowed, comma separated, repeated for repeated findings) applies to the
 //! next instruction; in YAML, a trailing `# expect: DH201` applies to its
-//! line. `# expect-file: DH001` is a finding outside any instruction. A
+//! line, and one on its own line to the next line. `# fixture-select: DH118`
+//! enables more rules for the fixture (for the suppression rules). `# expect-file: DH001` is a finding outside any instruction. A
 //! fixture with no finding says `# expect: none` at the top. Compose files
 //! are linted as projects (base file, overrides, extended and included
 //! files), Dockerfiles one by one.
@@ -138,12 +139,10 @@ fn markers(file: &SourceFile, expected: &mut Vec<Expectation>, declared_none: &m
             None
         } else if let Some(df) = &df {
             df.instructions.iter().position(|i| i.span.start > span.end)
+        } else if own_line {
+            // On its own line: the next line (comment lines included).
+            Some(file.line_col(span.start).line as usize + 1)
         } else {
-            assert!(
-                !own_line,
-                "{}: YAML markers go at the end of the line they expect",
-                file.path.display()
-            );
             Some(file.line_col(span.start).line as usize)
         };
         for code in rest.split(',').map(str::trim).filter(|c| !c.is_empty()) {
@@ -156,8 +155,31 @@ fn markers(file: &SourceFile, expected: &mut Vec<Expectation>, declared_none: &m
     }
 }
 
+/// Rules a fixture enables besides its own: `# fixture-select: DH118, DH100`.
+fn extra_rules(unit: &[PathBuf]) -> Vec<String> {
+    let mut out = Vec::new();
+    for path in unit {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        for line in text.lines() {
+            if let Some(rest) = line.trim().strip_prefix("# fixture-select:") {
+                out.extend(
+                    rest.split(',')
+                        .map(|c| c.trim().to_string())
+                        .filter(|c| !c.is_empty()),
+                );
+            }
+        }
+    }
+    out
+}
+
 pub fn run_unit(unit: &[PathBuf], code: &str) -> FixtureRun {
-    let settings = Settings::only(&[code]);
+    let mut codes = vec![code.to_string()];
+    codes.extend(extra_rules(unit));
+    let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+    let settings = Settings::only(&codes);
     let (files, diagnostics) = if is_dockerfile(&unit[0]) {
         let bytes =
             std::fs::read(&unit[0]).unwrap_or_else(|e| panic!("{}: {e}", unit[0].display()));
