@@ -8,17 +8,21 @@ use std::sync::Arc;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use dockhard_parser::Dockerfile;
-use dockhard_rules::{FileKind, Settings, SourceFile, lint_dockerfile};
+use dockhard_parser::compose::{FsLoader, load_project};
+use dockhard_rules::kind::compose_projects;
+use dockhard_rules::{
+    FileKind, Settings, SourceFile, lint_dockerfile, lint_project, project_files,
+};
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+fn collect(dir: &Path, kind: FileKind, out: &mut Vec<PathBuf>) {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return;
     };
     for entry in rd.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            collect(&path, out);
-        } else if FileKind::detect(&path) == Some(FileKind::Dockerfile) {
+            collect(&path, kind, out);
+        } else if FileKind::detect(&path) == Some(kind) {
             out.push(path);
         }
     }
@@ -26,11 +30,14 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 
 fn bench(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let corpus = root.join("../shared/corpus");
+    let base = if corpus.is_dir() {
+        corpus
+    } else {
+        root.join("fixtures")
+    };
     let mut paths = Vec::new();
-    collect(&root.join("../shared/corpus"), &mut paths);
-    if paths.is_empty() {
-        collect(&root.join("fixtures"), &mut paths);
-    }
+    collect(&base, FileKind::Dockerfile, &mut paths);
     paths.sort();
     let files: Vec<Arc<SourceFile>> = paths
         .iter()
@@ -55,6 +62,28 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             for f in &files {
                 black_box(Dockerfile::parse(&f.text));
+            }
+        })
+    });
+    group.finish();
+
+    let mut compose = Vec::new();
+    collect(&base, FileKind::Compose, &mut compose);
+    compose.sort();
+    let projects = compose_projects(&compose);
+    let bytes: u64 = compose
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    let mut group = c.benchmark_group(format!("lint {} compose projects", projects.len()));
+    group.throughput(Throughput::Bytes(bytes));
+    group.bench_function("load + normalise + all default rules", |b| {
+        b.iter(|| {
+            for p in &projects {
+                let project = load_project(p, &FsLoader);
+                let files = project_files(&project, &|p| p.to_path_buf(), &[]);
+                black_box(lint_project(&files, &settings));
             }
         })
     });

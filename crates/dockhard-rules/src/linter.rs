@@ -130,7 +130,7 @@ pub fn lint_dockerfile(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagn
     }
     let suppressions = vec![(
         file.clone(),
-        suppression::dockerfile_suppressions(&file.text),
+        suppression::dockerfile_suppressions(&df, &file.text),
     )];
     let mut diagnostics = suppression::apply(diagnostics, &suppressions, settings);
     sort_and_dedup(&mut diagnostics);

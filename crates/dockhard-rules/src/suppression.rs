@@ -79,9 +79,8 @@ fn parse_comment(text: &str, start: u32) -> Option<(bool, Vec<SuppressedCode>, O
     (!codes.is_empty()).then_some((global, codes, reason))
 }
 
-/// The suppressions of a Dockerfile.
-pub fn dockerfile_suppressions(text: &str) -> Vec<Suppression> {
-    let df = Dockerfile::parse(text);
+/// The suppressions of a parsed Dockerfile (`text` is its source).
+pub fn dockerfile_suppressions(df: &Dockerfile, text: &str) -> Vec<Suppression> {
     let mut out = Vec::new();
     for c in &df.comments {
         let Some((global, codes, reason)) = parse_comment(c.span.slice(text), c.span.start) else {
