@@ -147,12 +147,18 @@ impl<'a> ContainerContext<'a> {
             .file(origin)
             .cloned()
             .unwrap_or_else(|| SourceFile::new("<unknown>", String::new()));
-        let builder = self.reporter.start(&file, origin.span, severity, message);
+        let mut builder = self.reporter.start(&file, origin.span, severity, message);
         if origin.is_aliased() {
-            builder.secondary(origin.defined, "defined here, through an anchor")
-        } else {
-            builder
+            builder = builder.secondary(origin.defined, "defined here, through an anchor");
         }
+        // A value from an override or an extended file: show the service too.
+        let service = self.spec.origin;
+        if origin.file != service.file {
+            let name = self.spec.name.clone();
+            builder =
+                builder.related_origin(files, service, format!("service `{name}` is defined here"));
+        }
+        builder
     }
 }
 
