@@ -1,7 +1,8 @@
 //! `cargo xtask corpus <dir> [--bin path]`: the corpus smoke run. Runs the
 //! dockhard binary on the corpus with `--format json`; it must exit 0 or 1
-//! (never 2, never a crash), and report no DH001 on Dockerfiles that are known
-//! to build with BuildKit.
+//! (never 2, never a crash), report no DH001 on Dockerfiles that are known
+//! to build with BuildKit, and report DH002 only on compose files that
+//! `docker compose config` rejects.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -13,6 +14,48 @@ const MUST_PARSE: &[&str] = &[
     "repos/docker-library/",
     "repos/nodejs/",
     "repos/docker/awesome-compose/",
+];
+
+/// Corpus compose files that `docker compose config` rejects, and why. Files
+/// in the version 1 format (services at the top level, no `services:`) are
+/// rejected too; they are recognised by their own message, checked below.
+const COMPOSE_REJECTS: &[(&str, &str)] = &[
+    (
+        "fixtures/docker/compose/pkg/e2e/fixtures/wrong-composefile/",
+        "compose's own fixtures of invalid files",
+    ),
+    (
+        "repos/vimagick/dockerfiles/calendso/docker-compose.yml",
+        "invalid YAML: an alias to an undefined anchor",
+    ),
+    (
+        "repos/vimagick/dockerfiles/3proxy/docker-compose.yml",
+        "top-level typo `verson`",
+    ),
+    (
+        "repos/vimagick/dockerfiles/langfuse/docker-compose.yml",
+        "top-level typo `service`",
+    ),
+    (
+        "repos/vimagick/dockerfiles/wekan/docker-compose.yml",
+        "top-level typo `sevices`",
+    ),
+    (
+        "repos/vimagick/dockerfiles/matomo/docker-compose.yml",
+        "service key `depends` (for `depends_on`)",
+    ),
+    (
+        "repos/vimagick/dockerfiles/monit/docker-compose.yml",
+        "version 1 key `net` in a version 3 file",
+    ),
+    (
+        "repos/vimagick/dockerfiles/openldap/docker-compose.yml",
+        "`restart:` indented as a service",
+    ),
+    (
+        "repos/vimagick/dockerfiles/dnsmasq/pxe/docker-compose.yml",
+        "version 1 format, and the typo `restsart`",
+    ),
 ];
 
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -65,6 +108,21 @@ pub fn run(args: &[String]) -> Result<(), String> {
                     .map(|r| r.to_string_lossy().into_owned())
             })
             .unwrap_or_else(|| path.to_string());
+        if code == "DH002" {
+            let message = d["message"].as_str().unwrap_or("");
+            let listed = COMPOSE_REJECTS.iter().any(|(p, _)| rel.starts_with(p));
+            let version_1 = message.starts_with("version 1 format")
+                && std::fs::read_to_string(path)
+                    .is_ok_and(|t| !t.lines().any(|l| l.starts_with("services:")));
+            if !listed && !version_1 {
+                bad.push(format!("{rel}:{}: DH002 {message}", d["line"]));
+            }
+            if version_1 {
+                *per_rule
+                    .entry("DH002 (version 1 format)".into())
+                    .or_default() += 1;
+            }
+        }
         if code == "DH001" && MUST_PARSE.iter().any(|p| rel.starts_with(p)) {
             bad.push(format!(
                 "{rel}:{}: {}",
@@ -97,7 +155,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "DH001 on files that build with BuildKit:\n{}",
+            "DH001 on files that build with BuildKit, or DH002 on compose files that docker compose accepts:\n{}",
             bad.join("\n")
         ))
     }

@@ -277,23 +277,47 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    let text = match args.format {
-        OutputFormat::Human => {
-            let mut s = output::human(&outcome, color);
-            if !args.no_summary {
-                s.push_str(&output::summary_line(&outcome, started.elapsed()));
+    let elapsed = started.elapsed();
+    let report = |format: OutputFormat, color: bool| -> Result<String, String> {
+        Ok(match format {
+            OutputFormat::Human => {
+                let mut s = output::human(&outcome, color);
+                if !args.no_summary {
+                    s.push_str(&output::summary_line(&outcome, elapsed));
+                }
+                s
             }
-            s
-        }
-        OutputFormat::Concise => output::concise(&outcome),
-        OutputFormat::Json => output::json(&outcome),
+            OutputFormat::Concise => output::concise(&outcome),
+            OutputFormat::Json => output::json(&outcome),
+            OutputFormat::Sarif => output::sarif(&outcome, &cwd)?,
+            OutputFormat::Checkstyle => output::checkstyle(&outcome),
+            OutputFormat::Junit => output::junit(&outcome),
+            OutputFormat::Gitlab => output::gitlab(&outcome)?,
+            OutputFormat::Github => output::github(&outcome),
+        })
     };
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush())
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        return Err(format!("cannot write the report: {e}"));
+    let to_stdout = match &args.output {
+        None => Some(report(args.format, color)?),
+        Some(path) => {
+            // A file is not a terminal: colour only when asked for.
+            let text = report(args.format, args.color == ColorChoice::Always)?;
+            std::fs::write(path, text)
+                .map_err(|e| format!("cannot write the report to {}: {e}", path.display()))?;
+            if std::io::stdout().is_terminal() {
+                Some(report(OutputFormat::Human, color)?)
+            } else {
+                None
+            }
+        }
+    };
+    if let Some(text) = to_stdout {
+        let stdout = std::io::stdout();
+        let mut out = stdout.lock();
+        if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush())
+            && e.kind() != std::io::ErrorKind::BrokenPipe
+        {
+            return Err(format!("cannot write the report: {e}"));
+        }
     }
     if missing > 0 {
         return Ok(ExitCode::from(2));

@@ -44,6 +44,16 @@ pub enum OutputFormat {
     Concise,
     /// One JSON object (see DESIGN.md for the contract).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// Checkstyle XML.
+    Checkstyle,
+    /// JUnit XML: a test suite per file, a failing test case per finding.
+    Junit,
+    /// GitLab Code Quality JSON.
+    Gitlab,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -82,6 +92,12 @@ pub struct CheckArgs {
 
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
+
+    /// Write the report (in the chosen --format) to FILE instead of standard
+    /// output; standard output then gets the human report when it is a
+    /// terminal, and nothing otherwise.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 
     /// The name to report standard input under (also decides its kind).
     #[arg(long, value_name = "NAME")]

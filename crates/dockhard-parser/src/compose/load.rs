@@ -232,6 +232,7 @@ impl State<'_> {
             self.error(id, e.span, e.message);
         }
         node.as_map()?;
+        let node = lift_version_1(node);
         let mut tree = CNode::from_yaml(&node, id);
         self.interpolate(&mut tree, id);
         self.stack.push(path.clone());
@@ -533,5 +534,48 @@ impl Loader for FsLoader {
 
     fn env(&self, name: &str) -> Option<String> {
         std::env::var(name).ok()
+    }
+}
+
+/// A version 1 file (services at the top level, no `services:`) is read as
+/// if its services were under `services:`, so that their settings are still
+/// judged; the file has its DH002 for the format already.
+fn lift_version_1(root: yaml::Node) -> yaml::Node {
+    let Some(names) = schema::version_1_services(&root)
+        .map(|services| services.iter().map(|(k, _)| k.span).collect::<Vec<_>>())
+    else {
+        return root;
+    };
+    let span = root.span;
+    let yaml::Value::Map(entries) = root.value else {
+        return yaml::Node::synthetic(root.value, span);
+    };
+    let (services, rest): (Vec<_>, Vec<_>) = entries
+        .into_iter()
+        .partition(|(k, _)| names.contains(&k.span));
+    // `net:` became `network_mode:` with the same values (`host`,
+    // `container:name`, `none`, `bridge`).
+    let services = services
+        .into_iter()
+        .map(|(k, mut v)| {
+            if let yaml::Value::Map(entries) = &mut v.value {
+                for (key, _) in entries.iter_mut() {
+                    if key.scalar_text().as_deref() == Some("net") {
+                        key.value = yaml::Value::String("network_mode".into());
+                    }
+                }
+            }
+            (k, v)
+        })
+        .collect();
+    let key = yaml::Node::synthetic(
+        yaml::Value::String("services".into()),
+        Span::empty_at(span.start),
+    );
+    let mut lifted = vec![(key, yaml::Node::synthetic(yaml::Value::Map(services), span))];
+    lifted.extend(rest);
+    yaml::Node {
+        value: yaml::Value::Map(lifted),
+        ..root
     }
 }

@@ -285,3 +285,26 @@ fn normalised_forms() {
     // The implicit default network points at its first service.
     assert_eq!(text_at(&p, p.networks[1].origin), "db");
 }
+
+#[test]
+fn version_1_file_is_reported_once_and_its_services_still_read() {
+    let mem = Mem::new(&[(
+        "/p/docker-compose.yml",
+        "web:\n  image: nginx:1.27\n  privileged: true\n  net: host\ndb:\n  build: .\n",
+    )]);
+    let p = load(&mem, &["/p/docker-compose.yml"]);
+    assert_eq!(p.errors.len(), 1, "{:?}", p.errors);
+    assert!(p.errors[0].message.starts_with("version 1 format"));
+    let web = service(&p, "web");
+    assert_eq!(text_at(&p, web.origin), "web");
+    assert_eq!(web.privileged.as_ref().map(|f| f.value), Some(Some(true)));
+    assert!(p.services.iter().any(|s| s.name == "db"));
+    // `net:` is read as `network_mode:`.
+    assert_eq!(
+        web.network_mode
+            .as_ref()
+            .and_then(|f| f.value.clone())
+            .as_deref(),
+        Some("host")
+    );
+}

@@ -2,14 +2,57 @@
 
 use std::time::Duration;
 
-use dockhard_rules::Severity;
+use dockhard_parser::Span;
 use dockhard_rules::render::{HumanOptions, render_human};
+use dockhard_rules::{Severity, SourceFile};
 
 use crate::check::Outcome;
 
+pub mod fingerprint;
+mod github;
+mod gitlab;
 mod json;
+mod sarif;
+mod xml;
 
+pub use github::github;
+pub use gitlab::gitlab;
 pub use json::json;
+pub use sarif::sarif;
+pub use xml::{checkstyle, junit};
+
+/// A span as one-based lines and character columns; the end is exclusive
+/// (the column after the last character).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Range {
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+}
+
+impl Range {
+    /// The last line the span covers: a span that ends just after a line
+    /// break does not cover the next line.
+    pub fn last_line(&self) -> u32 {
+        if self.end_line > self.line && self.end_column == 1 {
+            self.end_line - 1
+        } else {
+            self.end_line
+        }
+    }
+}
+
+pub fn range(file: &SourceFile, span: Span) -> Range {
+    let start = file.line_col(span.start);
+    let end = file.line_col(span.end.max(span.start));
+    Range {
+        line: start.line,
+        column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+    }
+}
 
 pub fn human(outcome: &Outcome, color: bool) -> String {
     let width = std::env::var("COLUMNS")
