@@ -17,6 +17,10 @@
 //! [per-file-ignores]
 //! "test/**" = ["DH100", "privilege"]
 //! ```
+//!
+//! The closest file to a linted file applies, alone; `extend` layers it on
+//! another: `ignore`, `extend-select`, `per-file-ignores` and `[severity]`
+//! add up, the other keys replace the extended file's.
 
 use dockhard_parser::paths::normalize;
 use std::collections::{BTreeMap, HashMap};
@@ -237,7 +241,10 @@ fn load_chain(path: &Path, seen: &mut Vec<PathBuf>) -> Result<Config, Vec<Config
         options.select = Some(ck.selectors(list));
     }
     if let Some(list) = &raw.ignore {
-        options.ignore = ck.selectors(list);
+        // Ignores add up along `extend` (as `extend-select` does); `select`
+        // and the other keys replace what the extended file says.
+        let more = ck.selectors(list);
+        options.ignore.extend(more);
     }
     if let Some(list) = &raw.extend_select {
         let more = ck.selectors(list);

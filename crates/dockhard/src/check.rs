@@ -10,6 +10,9 @@ use std::time::Instant;
 use dockhard_parser::compose::{Loader, load_project};
 use dockhard_rules::diagnostic::sort_and_dedup;
 use dockhard_rules::kind::compose_projects;
+use dockhard_rules::config::{
+    Config, ConfigError, FailLevel as ConfigFailLevel, Overrides, find_config, load_config,
+};
 use dockhard_rules::settings::Selector;
 use dockhard_rules::{
     Diagnostic, FileKind, Settings, Severity, SourceFile, lint_dockerfile, lint_project, linter,
@@ -37,13 +40,107 @@ fn selectors(list: &[String]) -> Result<Vec<Selector>, String> {
         .collect()
 }
 
-pub fn settings(args: &CheckArgs) -> Result<Settings, String> {
-    Ok(Settings::from_selectors(
-        &selectors(&args.select)?,
-        &selectors(&args.extend_select)?,
-        &selectors(&args.ignore)?,
-        &HashMap::new(),
-    ))
+/// What the command line puts on top of the configuration files.
+fn overrides(args: &CheckArgs) -> Result<Overrides, String> {
+    let mut extend_select = selectors(&args.extend_select)?;
+    if args.require_reason {
+        extend_select.push(Selector::parse("DH007").map_err(|e| e.to_string())?);
+    }
+    Ok(Overrides {
+        select: (!args.select.is_empty()).then(|| selectors(&args.select)).transpose()?,
+        extend_select,
+        ignore: selectors(&args.ignore)?,
+        allowed_capabilities: Vec::new(),
+    })
+}
+
+/// The configuration files of a run: `--config FILE` for every file,
+/// nothing with `--isolated`, else the closest `dockhard.toml` or
+/// `.dockhard.toml` at or above each linted file. Each file is read once.
+struct Configs {
+    explicit: Option<Arc<Config>>,
+    isolated: bool,
+    /// Directory -> the configuration file that applies there.
+    found: HashMap<PathBuf, Option<PathBuf>>,
+    loaded: HashMap<PathBuf, Option<Arc<Config>>>,
+    errors: Vec<ConfigError>,
+}
+
+impl Configs {
+    fn new(args: &CheckArgs, cwd: &Path) -> Result<Configs, String> {
+        let mut configs = Configs {
+            explicit: None,
+            isolated: args.isolated,
+            found: HashMap::new(),
+            loaded: HashMap::new(),
+            errors: Vec::new(),
+        };
+        if let Some(path) = &args.config {
+            if !path.is_file() {
+                return Err(format!("{}: no such configuration file", path.display()));
+            }
+            configs.explicit = configs.load(&cwd.join(path));
+        }
+        Ok(configs)
+    }
+
+    fn load(&mut self, path: &Path) -> Option<Arc<Config>> {
+        if let Some(c) = self.loaded.get(path) {
+            return c.clone();
+        }
+        let config = match load_config(path) {
+            Ok(c) => Some(Arc::new(c)),
+            Err(errors) => {
+                self.errors.extend(errors);
+                None
+            }
+        };
+        self.loaded.insert(path.to_path_buf(), config.clone());
+        config
+    }
+
+    /// The configuration for a file (an absolute path).
+    fn for_file(&mut self, file: &Path) -> Option<Arc<Config>> {
+        if self.explicit.is_some() || self.isolated {
+            return self.explicit.clone();
+        }
+        let dir = file.parent()?.to_path_buf();
+        let path = match self.found.get(&dir) {
+            Some(p) => p.clone(),
+            None => {
+                let p = find_config(&dir);
+                self.found.insert(dir, p.clone());
+                p
+            }
+        };
+        self.load(&path?)
+    }
+
+    /// The configuration of the run as a whole (its fail level): the one
+    /// for the working directory.
+    fn for_run(&mut self, cwd: &Path) -> Option<Arc<Config>> {
+        self.for_file(&cwd.join("dockhard.toml"))
+    }
+}
+
+/// Prints configuration errors as miette reports with their place in the
+/// TOML file.
+fn print_config_errors(errors: &[ConfigError]) {
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let theme = if color {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let handler = miette::GraphicalReportHandler::new_themed(theme);
+    for e in errors {
+        let mut out = String::new();
+        if handler.render_report(&mut out, e).is_err() {
+            out = format!("dockhard: {e}\n");
+        }
+        eprint!("{out}");
+    }
 }
 
 /// Reads compose files from disk, except those given on standard input.
@@ -173,9 +270,10 @@ fn lint_unit(unit: &Unit, stdin: &Option<Vec<u8>>, settings: &Settings, cwd: &Pa
 
 pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     let started = Instant::now();
-    let settings = settings(&args)?;
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the working directory: {e}"))?;
+    let overrides = overrides(&args)?;
+    let mut configs = Configs::new(&args, &cwd)?;
     let only_compose_set = !args.compose_files.is_empty() && args.paths.is_empty();
     let found = if only_compose_set {
         crate::discover::Discovery::default()
@@ -240,10 +338,37 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
         }
     }
 
+    // Settings per unit, from the configuration that applies to its (first)
+    // file; all configuration files are read before anything is linted.
+    let units: Vec<(Unit, Settings)> = units
+        .into_iter()
+        .map(|u| {
+            let path = match &u {
+                Unit::Dockerfile(input) => load_path(input),
+                Unit::Compose(inputs) => inputs.first().map(load_path).unwrap_or_default(),
+            };
+            let path = dockhard_parser::paths::normalize(&cwd.join(path));
+            let config = configs.for_file(&path);
+            let settings = dockhard_rules::config::settings(config.as_deref(), &path, &overrides);
+            (u, settings)
+        })
+        .collect();
+    let run_config = configs.for_run(&cwd);
+    if !configs.errors.is_empty() {
+        print_config_errors(&configs.errors);
+        return Ok(ExitCode::from(2));
+    }
+
+    let progress = crate::progress::Progress::start(units.len());
     let outcomes: Vec<Outcome> = units
         .par_iter()
-        .map(|u| lint_unit(u, &stdin, &settings, &cwd))
+        .map(|(u, settings)| {
+            let o = lint_unit(u, &stdin, settings, &cwd);
+            progress.tick();
+            o
+        })
         .collect();
+    progress.finish();
     let mut outcome = Outcome {
         diagnostics: Vec::new(),
         files: BTreeSet::new(),
@@ -253,19 +378,14 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
         outcome.files.extend(o.files);
     }
     if args.fix {
-        let dockerfiles: Vec<&Input> = units
+        let dockerfiles: Vec<(&Input, &Settings)> = units
             .iter()
-            .filter_map(|u| match u {
-                Unit::Dockerfile(i) => Some(i),
+            .filter_map(|(u, settings)| match u {
+                Unit::Dockerfile(i) => Some((i, settings)),
                 Unit::Compose(_) => None,
             })
             .collect();
-        fix::apply(
-            &mut outcome.diagnostics,
-            &dockerfiles,
-            &settings,
-            args.unsafe_fixes,
-        )?;
+        fix::apply(&mut outcome.diagnostics, &dockerfiles, args.unsafe_fixes)?;
     }
     sort_and_dedup(&mut outcome.diagnostics);
 
@@ -322,11 +442,17 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     if missing > 0 {
         return Ok(ExitCode::from(2));
     }
+    // The command line's fail level, else the configuration's, else warning.
     let threshold = match args.fail_level {
-        FailLevel::Info => Some(Severity::Info),
-        FailLevel::Warning => Some(Severity::Warning),
-        FailLevel::Error => Some(Severity::Error),
-        FailLevel::Never => None,
+        Some(FailLevel::Info) => Some(Severity::Info),
+        Some(FailLevel::Warning) => Some(Severity::Warning),
+        Some(FailLevel::Error) => Some(Severity::Error),
+        Some(FailLevel::Never) => None,
+        None => match run_config.and_then(|c| c.options.fail_level) {
+            Some(ConfigFailLevel::At(s)) => Some(s),
+            Some(ConfigFailLevel::Never) => None,
+            None => Some(Severity::Warning),
+        },
     };
     let failing = threshold.is_some_and(|t| outcome.diagnostics.iter().any(|d| d.severity >= t));
     Ok(if failing {

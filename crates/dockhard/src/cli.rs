@@ -124,9 +124,24 @@ pub struct CheckArgs {
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub ignore: Vec<String>,
 
-    /// The lowest severity that makes the run fail (exit code 1).
-    #[arg(long, value_enum, default_value_t = FailLevel::Warning)]
-    pub fail_level: FailLevel,
+    /// The lowest severity that makes the run fail (exit code 1); default:
+    /// the configuration's `fail-level`, else `warning`.
+    #[arg(long, value_enum)]
+    pub fail_level: Option<FailLevel>,
+
+    /// Use this configuration file for every linted file (no discovery of
+    /// `dockhard.toml` / `.dockhard.toml`).
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every configuration file.
+    #[arg(long)]
+    pub isolated: bool,
+
+    /// Report suppression comments that give no reason (`-- reason`), as
+    /// DH007.
+    #[arg(long)]
+    pub require_reason: bool,
 
     /// Apply safe fixes to the files.
     #[arg(long)]

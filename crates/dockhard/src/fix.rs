@@ -8,15 +8,14 @@ use crate::discover::{Input, Origin};
 
 const MAX_PASSES: usize = 5;
 
-/// Fixes the Dockerfiles among `inputs`; their diagnostics in `all` are
-/// replaced by what remains after fixing.
+/// Fixes the Dockerfiles among `inputs` (each with its settings); their
+/// diagnostics in `all` are replaced by what remains after fixing.
 pub fn apply(
     all: &mut Vec<Diagnostic>,
-    inputs: &[&Input],
-    settings: &Settings,
+    inputs: &[(&Input, &Settings)],
     unsafe_fixes: bool,
 ) -> Result<(), String> {
-    for input in inputs {
+    for &(input, settings) in inputs {
         let Origin::File(path) = &input.origin else {
             continue;
         };

@@ -13,7 +13,6 @@
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use serde_json::Value;
 
@@ -30,50 +29,16 @@ const COMPOSE: &str = "x-common: &common\n  privileged: true\nservices:\n  web:\
 /// stable when rules are added.
 const SELECT: &str = "--select=DH100,DH101,DH104,DH701";
 
-struct TempDir(PathBuf);
+mod common;
+use common::{TempDir, dockhard};
 
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir =
-            std::env::temp_dir().join(format!("dockhard-formats-{}-{name}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).expect("temp dir");
-        // The binary sees its working directory with links resolved.
-        TempDir(dir.canonicalize().expect("canonical temp dir"))
-    }
-
-    fn write(&self, rel: &str, content: impl AsRef<[u8]>) -> PathBuf {
-        let path = self.0.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).expect("parent dir");
-        }
-        fs::write(&path, content).expect("write");
-        path
-    }
-
-    /// The fixed set of inputs.
-    fn sample(name: &str) -> TempDir {
-        let t = TempDir::new(name);
-        t.write("Dockerfile", DOCKERFILE);
-        t.write("clean/Dockerfile", CLEAN);
-        t.write("compose.yaml", COMPOSE);
-        t
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
-
-fn dockhard(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dockhard"))
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("run dockhard")
+/// The fixed set of inputs.
+fn sample(name: &str) -> TempDir {
+    let t = TempDir::new(name);
+    t.write("Dockerfile", DOCKERFILE);
+    t.write("clean/Dockerfile", CLEAN);
+    t.write("compose.yaml", COMPOSE);
+    t
 }
 
 /// Runs `dockhard check . --format FORMAT` on the sample; the findings make
@@ -155,7 +120,7 @@ fn elide_rule_docs(sarif: &mut Value) {
 
 #[test]
 fn formats_match_their_golden_files() {
-    let t = TempDir::sample("golden");
+    let t = sample("golden");
     for (format, file) in [
         ("checkstyle", "checkstyle.xml"),
         ("junit", "junit.xml"),
@@ -175,7 +140,7 @@ fn formats_match_their_golden_files() {
 fn sarif_parses_as_sarif_2_1_0() {
     use serde_sarif::sarif::{ResultLevel, Sarif};
 
-    let t = TempDir::sample("sarif");
+    let t = sample("sarif");
     let text = report(&t, "sarif");
     let raw: Value = serde_json::from_str(&text).unwrap();
     assert!(
@@ -255,7 +220,7 @@ fn sarif_parses_as_sarif_2_1_0() {
 
 #[test]
 fn xml_formats_are_well_formed() {
-    let t = TempDir::sample("xml");
+    let t = sample("xml");
 
     let text = report(&t, "checkstyle");
     let doc = roxmltree::Document::parse(&text).expect("checkstyle is well-formed XML");
@@ -338,7 +303,7 @@ fn gitlab_issues(t: &TempDir) -> Vec<Value> {
 
 #[test]
 fn gitlab_is_code_quality_json() {
-    let t = TempDir::sample("gitlab");
+    let t = sample("gitlab");
     let issues = gitlab_issues(&t);
     assert_eq!(issues.len(), 4);
     let mut fingerprints = HashSet::new();
@@ -365,7 +330,7 @@ fn gitlab_is_code_quality_json() {
 
 #[test]
 fn github_lines_are_workflow_commands() {
-    let t = TempDir::sample("github");
+    let t = sample("github");
     let text = report(&t, "github");
     let re = regex::Regex::new(
         r"^::(error|warning|notice) file=[^,:]+,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=DH\d{3} [a-z0-9-]+::[^\r\n]+$",
@@ -382,7 +347,7 @@ fn github_lines_are_workflow_commands() {
 
 #[test]
 fn output_writes_the_report_to_a_file() {
-    let t = TempDir::sample("output");
+    let t = sample("output");
     let expected = report(&t, "sarif");
     for flag in ["--output", "-o"] {
         let o = dockhard(
@@ -450,7 +415,7 @@ fn sarif_fingerprints(t: &TempDir) -> (Vec<String>, Vec<i64>) {
 
 #[test]
 fn fingerprints_survive_lines_moving() {
-    let t = TempDir::sample("fingerprints");
+    let t = sample("fingerprints");
     let before = gitlab_issues(&t);
     let (sarif_before, lines_before) = sarif_fingerprints(&t);
 
