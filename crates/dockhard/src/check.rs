@@ -8,11 +8,11 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use dockhard_parser::compose::{Loader, load_project};
-use dockhard_rules::diagnostic::sort_and_dedup;
-use dockhard_rules::kind::compose_projects;
 use dockhard_rules::config::{
     Config, ConfigError, FailLevel as ConfigFailLevel, Overrides, find_config, load_config,
 };
+use dockhard_rules::diagnostic::sort_and_dedup;
+use dockhard_rules::kind::compose_projects;
 use dockhard_rules::settings::Selector;
 use dockhard_rules::{
     Diagnostic, FileKind, Settings, Severity, SourceFile, lint_dockerfile, lint_project, linter,
@@ -47,7 +47,9 @@ fn overrides(args: &CheckArgs) -> Result<Overrides, String> {
         extend_select.push(Selector::parse("DH007").map_err(|e| e.to_string())?);
     }
     Ok(Overrides {
-        select: (!args.select.is_empty()).then(|| selectors(&args.select)).transpose()?,
+        select: (!args.select.is_empty())
+            .then(|| selectors(&args.select))
+            .transpose()?,
         extend_select,
         ignore: selectors(&args.ignore)?,
         allowed_capabilities: Vec::new(),

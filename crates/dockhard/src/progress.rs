@@ -22,8 +22,8 @@ pub struct Progress {
 impl Progress {
     /// Starts watching a run of `total` units.
     pub fn start(total: usize) -> Progress {
-        let enabled = std::io::stderr().is_terminal()
-            && std::env::var_os("DOCKHARD_NO_PROGRESS").is_none();
+        let enabled =
+            std::io::stderr().is_terminal() && std::env::var_os("DOCKHARD_NO_PROGRESS").is_none();
         Progress::with(total, enabled, DELAY)
     }
 
@@ -97,7 +97,10 @@ impl Drop for Progress {
 
 /// `[=========>          ] 312/1075 files` (units: a compose project counts once).
 fn bar(done: usize, total: usize) -> String {
-    let filled = (done * WIDTH).checked_div(total).unwrap_or(WIDTH).min(WIDTH);
+    let filled = (done * WIDTH)
+        .checked_div(total)
+        .unwrap_or(WIDTH)
+        .min(WIDTH);
     let mut s = String::from("[");
     s.push_str(&"=".repeat(filled));
     if filled < WIDTH {
@@ -115,7 +118,10 @@ mod tests {
     #[test]
     fn bar_fills_with_progress() {
         assert_eq!(bar(0, 10), format!("[>{}] 0/10", " ".repeat(WIDTH - 1)));
-        assert_eq!(bar(5, 10), format!("[{}>{}] 5/10", "=".repeat(15), " ".repeat(14)));
+        assert_eq!(
+            bar(5, 10),
+            format!("[{}>{}] 5/10", "=".repeat(15), " ".repeat(14))
+        );
         assert_eq!(bar(10, 10), format!("[{}] 10/10", "=".repeat(WIDTH)));
         assert_eq!(bar(0, 0), format!("[{}] 0/0", "=".repeat(WIDTH)));
     }

@@ -9,7 +9,8 @@ use common::{TempDir, codes, dockhard, json, stderr};
 
 /// DH100 (warning), DH101 (info) in the final stage.
 const ROOT: &str = "FROM debian:12-slim\nUSER root\n";
-const PRIVILEGED: &str = "services:\n  web:\n    image: nginx:1.27\n    privileged: true\n    cap_add: [NET_ADMIN]\n";
+const PRIVILEGED: &str =
+    "services:\n  web:\n    image: nginx:1.27\n    privileged: true\n    cap_add: [NET_ADMIN]\n";
 
 fn found(t: &TempDir, args: &[&str]) -> Vec<(String, String)> {
     let mut all = vec!["check", "--format", "json"];
@@ -49,7 +50,10 @@ fn the_closest_configuration_wins() {
 fn extend_inherits_from_another_file() {
     let t = TempDir::new("extend");
     t.write("base.toml", "ignore = [\"DH101\"]\n");
-    t.write("sub/dockhard.toml", "extend = \"../base.toml\"\nignore = [\"DH100\"]\n");
+    t.write(
+        "sub/dockhard.toml",
+        "extend = \"../base.toml\"\nignore = [\"DH100\"]\n",
+    );
     t.write("sub/Dockerfile", ROOT);
     let f = found(&t, &[]);
     assert!(!has(&f, "sub/Dockerfile", "DH100"), "{f:?}");
@@ -63,9 +67,15 @@ fn explicit_config_and_isolated() {
     t.write("other.toml", "ignore = [\"DH101\"]\n");
     t.write("Dockerfile", ROOT);
     let f = found(&t, &["--config", "other.toml"]);
-    assert!(has(&f, "Dockerfile", "DH100") && !has(&f, "Dockerfile", "DH101"), "{f:?}");
+    assert!(
+        has(&f, "Dockerfile", "DH100") && !has(&f, "Dockerfile", "DH101"),
+        "{f:?}"
+    );
     let f = found(&t, &["--isolated"]);
-    assert!(has(&f, "Dockerfile", "DH100") && has(&f, "Dockerfile", "DH101"), "{f:?}");
+    assert!(
+        has(&f, "Dockerfile", "DH100") && has(&f, "Dockerfile", "DH101"),
+        "{f:?}"
+    );
     let out = dockhard(&t.0, &["check", "--config", "missing.toml"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("missing.toml"), "{}", stderr(&out));
@@ -95,11 +105,20 @@ fn ignore_beats_select_and_the_more_specific_wins() {
     let t = TempDir::new("specific");
     t.write("Dockerfile", ROOT);
     // A prefix is ignored but a code under it is selected: the code wins.
-    t.write("dockhard.toml", "select = [\"DH100\"]\nignore = [\"DH1\"]\n");
+    t.write(
+        "dockhard.toml",
+        "select = [\"DH100\"]\nignore = [\"DH1\"]\n",
+    );
     let f = found(&t, &[]);
-    assert!(has(&f, "Dockerfile", "DH100") && !has(&f, "Dockerfile", "DH101"), "{f:?}");
+    assert!(
+        has(&f, "Dockerfile", "DH100") && !has(&f, "Dockerfile", "DH101"),
+        "{f:?}"
+    );
     // At equal specificity, ignore wins.
-    t.write("dockhard.toml", "select = [\"DH100\"]\nignore = [\"DH100\"]\n");
+    t.write(
+        "dockhard.toml",
+        "select = [\"DH100\"]\nignore = [\"DH100\"]\n",
+    );
     let f = found(&t, &[]);
     assert!(!has(&f, "Dockerfile", "DH100"), "{f:?}");
 }
@@ -138,7 +157,10 @@ fn per_file_ignores_match_globs_from_the_config_directory() {
 fn severity_overrides_show_in_the_report_and_the_exit_code() {
     let t = TempDir::new("severity");
     t.write("Dockerfile", ROOT);
-    t.write("dockhard.toml", "[severity]\nDH100 = \"info\"\nroot-login-shell = \"error\"\n");
+    t.write(
+        "dockhard.toml",
+        "[severity]\nDH100 = \"info\"\nroot-login-shell = \"error\"\n",
+    );
     let out = dockhard(&t.0, &["check", "--format", "json"]);
     let v = json(&out);
     let sev = |code: &str| {
@@ -164,7 +186,10 @@ fn fail_level_from_the_file_and_the_command_line() {
     // The command line overrides the file.
     let out = dockhard(&t.0, &["check", "--fail-level", "info"]);
     assert_eq!(out.status.code(), Some(1));
-    t.write("dockhard.toml", "fail-level = \"never\"\n[severity]\nDH100 = \"error\"\n");
+    t.write(
+        "dockhard.toml",
+        "fail-level = \"never\"\n[severity]\nDH100 = \"error\"\n",
+    );
     assert_eq!(dockhard(&t.0, &["check"]).status.code(), Some(0));
 }
 
@@ -182,7 +207,10 @@ fn allowed_capabilities_silence_dh107_for_those_only() {
             .count()
     };
     assert_eq!(count(&t), 2);
-    t.write("dockhard.toml", "allowed-capabilities = [\"cap_net_admin\"]\n");
+    t.write(
+        "dockhard.toml",
+        "allowed-capabilities = [\"cap_net_admin\"]\n",
+    );
     assert_eq!(count(&t), 1);
 }
 
@@ -204,7 +232,10 @@ fn trusted_registries_and_as_of_are_validated() {
 fn an_invalid_config_is_a_spanned_error_and_exit_2() {
     let t = TempDir::new("invalid");
     t.write("Dockerfile", ROOT);
-    t.write("dockhard.toml", "select = [\"DH100\"]\nignore = [\"DH1OO\"]\n");
+    t.write(
+        "dockhard.toml",
+        "select = [\"DH100\"]\nignore = [\"DH1OO\"]\n",
+    );
     let out = dockhard(&t.0, &["check", "--format", "concise"]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
@@ -212,7 +243,10 @@ fn an_invalid_config_is_a_spanned_error_and_exit_2() {
     assert!(err.contains("DH1OO"), "{err}");
     // miette's source excerpt: the line and its number.
     assert!(err.contains("2 │ ignore = [\"DH1OO\"]"), "{err}");
-    assert!(out.stdout.is_empty(), "nothing is linted with a broken config");
+    assert!(
+        out.stdout.is_empty(),
+        "nothing is linted with a broken config"
+    );
 }
 
 #[test]
@@ -221,7 +255,10 @@ fn command_line_selectors_override_the_file() {
     t.write("Dockerfile", ROOT);
     t.write("dockhard.toml", "select = [\"DH101\"]\n");
     let f = found(&t, &["--select", "DH100"]);
-    assert!(has(&f, "Dockerfile", "DH100") && !has(&f, "Dockerfile", "DH101"), "{f:?}");
+    assert!(
+        has(&f, "Dockerfile", "DH100") && !has(&f, "Dockerfile", "DH101"),
+        "{f:?}"
+    );
     // --ignore adds to the file's ignores.
     let f = found(&t, &["--ignore", "DH101"]);
     assert!(f.is_empty(), "{f:?}");

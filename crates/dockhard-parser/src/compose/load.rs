@@ -393,15 +393,14 @@ impl State<'_> {
             .unwrap_or_default();
         for name in names {
             let mut chain = Vec::new();
-            if let Some(resolved) = self.resolve_service(tree, file, path, &name, &mut chain) {
-                if let Some(services) = tree
+            if let Some(resolved) = self.resolve_service(tree, file, path, &name, &mut chain)
+                && let Some(services) = tree
                     .as_map_mut()
                     .and_then(|m| m.iter_mut().find(|(k, _)| k.name == "services"))
                     .and_then(|(_, v)| v.as_map_mut())
-                    && let Some(slot) = services.iter_mut().find(|(k, _)| k.name == name)
-                {
-                    slot.1 = resolved;
-                }
+                && let Some(slot) = services.iter_mut().find(|(k, _)| k.name == name)
+            {
+                slot.1 = resolved;
             }
         }
     }
