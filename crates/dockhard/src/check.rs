@@ -371,6 +371,40 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
         })
         .collect();
     progress.finish();
+    // A compose project is linted with the settings of its base file; a
+    // finding in another of its files (an override, an extended or included
+    // file) follows that file's own configuration and per-file-ignores.
+    let mut by_file: HashMap<PathBuf, Settings> = HashMap::new();
+    let mut outcomes = outcomes;
+    for ((unit, _), o) in units.iter().zip(outcomes.iter_mut()) {
+        let Unit::Compose(inputs) = unit else {
+            continue;
+        };
+        let base = inputs.first().map(|i| i.display.clone());
+        o.diagnostics.retain_mut(|d| {
+            if Some(&d.file.path) == base.as_ref() {
+                return true;
+            }
+            let path = dockhard_parser::paths::normalize(&cwd.join(&d.file.path));
+            let settings = by_file.entry(path.clone()).or_insert_with(|| {
+                let config = configs.for_file(&path);
+                dockhard_rules::config::settings(config.as_deref(), &path, &overrides)
+            });
+            if !settings.is_enabled(d.code) {
+                return false;
+            }
+            if settings.severity_is_overridden(d.code)
+                && let Some(severity) = settings.severity_of(d.code)
+            {
+                d.severity = severity;
+            }
+            true
+        });
+    }
+    if !configs.errors.is_empty() {
+        print_config_errors(&configs.errors);
+        return Ok(ExitCode::from(2));
+    }
     let mut outcome = Outcome {
         diagnostics: Vec::new(),
         files: BTreeSet::new(),

@@ -284,3 +284,37 @@ fn require_reason_reports_suppressions_without_one() {
     assert_eq!(dh007.len(), 1, "{v}");
     assert_eq!(dh007[0]["line"], 3);
 }
+
+#[test]
+fn findings_in_an_extended_file_follow_that_files_configuration() {
+    let t = TempDir::new("project-files");
+    // The service extends one defined under shared/, whose configuration
+    // ignores DH104 there; the finding is written in shared/base.yaml.
+    t.write(
+        "app/compose.yaml",
+        "services:\n  web:\n    extends:\n      file: ../shared/base.yaml\n      service: base\n",
+    );
+    t.write(
+        "shared/base.yaml",
+        "services:\n  base:\n    image: nginx:1.27\n    privileged: true\n",
+    );
+    let f = found(&t, &["--select", "DH104", "app"]);
+    assert!(has(&f, "shared/base.yaml", "DH104"), "{f:?}");
+    t.write("shared/dockhard.toml", "ignore = [\"DH104\"]\n");
+    let f = found(&t, &["--select", "DH104", "app"]);
+    assert!(!has(&f, "shared/base.yaml", "DH104"), "{f:?}");
+    // A per-file-ignore in the base file's configuration reaches it too.
+    t.write("shared/dockhard.toml", "");
+    t.write(
+        "dockhard.toml",
+        "[per-file-ignores]\n\"shared/*.yaml\" = [\"privileged\"]\n",
+    );
+    let f = found(&t, &["--select", "DH104", "app"]);
+    assert!(
+        has(&f, "shared/base.yaml", "DH104"),
+        "the closest (empty) config applies: {f:?}"
+    );
+    std::fs::remove_file(t.0.join("shared/dockhard.toml")).expect("remove");
+    let f = found(&t, &["--select", "DH104", "app"]);
+    assert!(!has(&f, "shared/base.yaml", "DH104"), "{f:?}");
+}
