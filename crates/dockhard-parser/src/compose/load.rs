@@ -553,15 +553,26 @@ fn lift_version_1(root: yaml::Node) -> yaml::Node {
         .into_iter()
         .partition(|(k, _)| names.contains(&k.span));
     // `net:` became `network_mode:` with the same values (`host`,
-    // `container:name`, `none`, `bridge`).
+    // `container:name`, `none`, `bridge`). Without it, a version 1 container
+    // joins the daemon's default bridge (docker-compose 1.x made no project
+    // network for this format): `network_mode: bridge`, written nowhere, so
+    // it sits at the service's name.
     let services = services
         .into_iter()
         .map(|(k, mut v)| {
             if let yaml::Value::Map(entries) = &mut v.value {
+                let mut has_net = false;
                 for (key, _) in entries.iter_mut() {
                     if key.scalar_text().as_deref() == Some("net") {
                         key.value = yaml::Value::String("network_mode".into());
+                        has_net = true;
                     }
+                }
+                if !has_net {
+                    entries.push((
+                        yaml::Node::synthetic(yaml::Value::String("network_mode".into()), k.span),
+                        yaml::Node::synthetic(yaml::Value::String("bridge".into()), k.span),
+                    ));
                 }
             }
             (k, v)

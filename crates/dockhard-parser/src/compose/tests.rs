@@ -298,7 +298,21 @@ fn version_1_file_is_reported_once_and_its_services_still_read() {
     let web = service(&p, "web");
     assert_eq!(text_at(&p, web.origin), "web");
     assert_eq!(web.privileged.as_ref().map(|f| f.value), Some(Some(true)));
-    assert!(p.services.iter().any(|s| s.name == "db"));
+    // Without `net:`, a version 1 container is on the daemon's default
+    // bridge, not on a network the project creates.
+    let db = service(&p, "db");
+    assert_eq!(
+        db.network_mode
+            .as_ref()
+            .and_then(|f| f.value.clone())
+            .as_deref(),
+        Some("bridge")
+    );
+    assert!(
+        p.networks.iter().all(|n| n.name != "default"),
+        "{:?}",
+        p.networks
+    );
     // `net:` is read as `network_mode:`.
     assert_eq!(
         web.network_mode
