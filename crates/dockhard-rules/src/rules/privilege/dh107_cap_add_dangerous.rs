@@ -70,12 +70,12 @@ const DANGEROUS: &[(&str, Severity, &str)] = &[
     (
         "SYS_MODULE",
         Severity::Warning,
-        "loading kernel modules into the host kernel",
+        "the power to load kernel modules into the host kernel",
     ),
     (
         "SYS_PTRACE",
         Severity::Warning,
-        "tracing and injecting into other processes",
+        "the power to trace and inject into other processes",
     ),
     (
         "SYS_RAWIO",
@@ -85,45 +85,53 @@ const DANGEROUS: &[(&str, Severity, &str)] = &[
     (
         "DAC_READ_SEARCH",
         Severity::Warning,
-        "reading any file, bypassing permissions (the shocker escape)",
+        "the power to read any file, bypassing permissions (the shocker escape)",
     ),
     (
         "DAC_OVERRIDE",
         Severity::Warning,
-        "writing any file, bypassing permissions",
+        "the power to write any file, bypassing permissions",
     ),
     (
         "NET_ADMIN",
         Severity::Warning,
-        "reconfiguring interfaces, routes and firewall rules",
+        "the power to reconfigure interfaces, routes and firewall rules",
     ),
     (
         "BPF",
         Severity::Warning,
-        "loading BPF programs into the kernel",
+        "the power to load BPF programs into the kernel",
     ),
     (
         "PERFMON",
         Severity::Warning,
         "kernel performance monitoring, a source of leaks",
     ),
-    ("SYS_BOOT", Severity::Warning, "rebooting the host"),
+    (
+        "SYS_BOOT",
+        Severity::Warning,
+        "the power to reboot the host",
+    ),
     (
         "MAC_ADMIN",
         Severity::Warning,
-        "changing the mandatory access control policy",
+        "the power to change the mandatory access control policy",
     ),
     (
         "MAC_OVERRIDE",
         Severity::Warning,
-        "bypassing mandatory access control",
+        "the power to bypass mandatory access control",
     ),
     (
         "SYSLOG",
         Severity::Warning,
-        "reading and clearing the kernel log",
+        "the power to read and clear the kernel log",
     ),
-    ("SYS_TIME", Severity::Warning, "setting the host's clock"),
+    (
+        "SYS_TIME",
+        Severity::Warning,
+        "the power to set the host's clock",
+    ),
     (
         "NET_RAW",
         Severity::Warning,
@@ -132,17 +140,17 @@ const DANGEROUS: &[(&str, Severity, &str)] = &[
     (
         "SYS_RESOURCE",
         Severity::Warning,
-        "overriding resource limits",
+        "the power to override resource limits",
     ),
     (
         "LINUX_IMMUTABLE",
         Severity::Warning,
-        "changing immutable and append-only file flags",
+        "the power to change immutable and append-only file flags",
     ),
     (
         "CHECKPOINT_RESTORE",
         Severity::Warning,
-        "checkpoint and restore of other processes",
+        "the power to checkpoint and restore other processes",
     ),
 ];
 
