@@ -58,23 +58,29 @@ fn overrides(args: &CheckArgs) -> Result<Overrides, String> {
 
 /// The configuration files of a run: `--config FILE` for every file,
 /// nothing with `--isolated`, else the closest `dockhard.toml` or
-/// `.dockhard.toml` at or above each linted file. Each file is read once.
+/// `.dockhard.toml` at or above each linted file. Each file is read once,
+/// and each linted file's settings are computed once.
 struct Configs {
+    overrides: Overrides,
     explicit: Option<Arc<Config>>,
     isolated: bool,
     /// Directory -> the configuration file that applies there.
     found: HashMap<PathBuf, Option<PathBuf>>,
     loaded: HashMap<PathBuf, Option<Arc<Config>>>,
+    /// Linted file (absolute, normalised) -> its settings.
+    settings: HashMap<PathBuf, Settings>,
     errors: Vec<ConfigError>,
 }
 
 impl Configs {
     fn new(args: &CheckArgs, cwd: &Path) -> Result<Configs, String> {
         let mut configs = Configs {
+            overrides: overrides(args)?,
             explicit: None,
             isolated: args.isolated,
             found: HashMap::new(),
             loaded: HashMap::new(),
+            settings: HashMap::new(),
             errors: Vec::new(),
         };
         if let Some(path) = &args.config {
@@ -101,48 +107,59 @@ impl Configs {
         config
     }
 
-    /// The configuration for a file (an absolute path).
-    fn for_file(&mut self, file: &Path) -> Option<Arc<Config>> {
+    /// The configuration for the files of a directory (an absolute path).
+    fn for_dir(&mut self, dir: &Path) -> Option<Arc<Config>> {
         if self.explicit.is_some() || self.isolated {
             return self.explicit.clone();
         }
-        let dir = file.parent()?.to_path_buf();
-        let path = match self.found.get(&dir) {
+        let path = match self.found.get(dir) {
             Some(p) => p.clone(),
             None => {
-                let p = find_config(&dir);
-                self.found.insert(dir, p.clone());
+                let p = find_config(dir);
+                self.found.insert(dir.to_path_buf(), p.clone());
                 p
             }
         };
         self.load(&path?)
     }
 
-    /// The configuration of the run as a whole (its fail level): the one
-    /// for the working directory.
-    fn for_run(&mut self, cwd: &Path) -> Option<Arc<Config>> {
-        self.for_file(&cwd.join("dockhard.toml"))
+    /// The settings for a file, as the working directory names it: its
+    /// configuration with the command line on top.
+    fn settings_for(&mut self, file: &Path, cwd: &Path) -> &Settings {
+        let path = dockhard_parser::paths::normalize(&cwd.join(file));
+        if !self.settings.contains_key(&path) {
+            let config = path.parent().and_then(|dir| self.for_dir(dir));
+            let settings =
+                dockhard_rules::config::settings(config.as_deref(), &path, &self.overrides);
+            self.settings.insert(path.clone(), settings);
+        }
+        &self.settings[&path]
+    }
+
+    /// Prints the configuration errors met so far as miette reports with
+    /// their place in the TOML file; `true` if there were any.
+    fn report_errors(&self) -> bool {
+        let handler = miette::GraphicalReportHandler::new_themed(
+            if color_on(std::io::stderr().is_terminal()) {
+                miette::GraphicalTheme::unicode()
+            } else {
+                miette::GraphicalTheme::unicode_nocolor()
+            },
+        );
+        for e in &self.errors {
+            let mut out = String::new();
+            if handler.render_report(&mut out, e).is_err() {
+                out = format!("dockhard: {e}\n");
+            }
+            eprint!("{out}");
+        }
+        !self.errors.is_empty()
     }
 }
 
-/// Prints configuration errors as miette reports with their place in the
-/// TOML file.
-fn print_config_errors(errors: &[ConfigError]) {
-    let color = std::io::stderr().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let theme = if color {
-        miette::GraphicalTheme::unicode()
-    } else {
-        miette::GraphicalTheme::unicode_nocolor()
-    };
-    let handler = miette::GraphicalReportHandler::new_themed(theme);
-    for e in errors {
-        let mut out = String::new();
-        if handler.render_report(&mut out, e).is_err() {
-            out = format!("dockhard: {e}\n");
-        }
-        eprint!("{out}");
-    }
+/// Colour by default on a terminal, unless `NO_COLOR` is set (and not empty).
+fn color_on(terminal: bool) -> bool {
+    terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 /// Reads compose files from disk, except those given on standard input.
@@ -274,7 +291,6 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     let started = Instant::now();
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the working directory: {e}"))?;
-    let overrides = overrides(&args)?;
     let mut configs = Configs::new(&args, &cwd)?;
     let only_compose_set = !args.compose_files.is_empty() && args.paths.is_empty();
     let found = if only_compose_set {
@@ -349,15 +365,12 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
                 Unit::Dockerfile(input) => load_path(input),
                 Unit::Compose(inputs) => inputs.first().map(load_path).unwrap_or_default(),
             };
-            let path = dockhard_parser::paths::normalize(&cwd.join(path));
-            let config = configs.for_file(&path);
-            let settings = dockhard_rules::config::settings(config.as_deref(), &path, &overrides);
+            let settings = configs.settings_for(&path, &cwd).clone();
             (u, settings)
         })
         .collect();
-    let run_config = configs.for_run(&cwd);
-    if !configs.errors.is_empty() {
-        print_config_errors(&configs.errors);
+    let run_config = configs.for_dir(&cwd);
+    if configs.report_errors() {
         return Ok(ExitCode::from(2));
     }
 
@@ -374,7 +387,6 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     // A compose project is linted with the settings of its base file; a
     // finding in another of its files (an override, an extended or included
     // file) follows that file's own configuration and per-file-ignores.
-    let mut by_file: HashMap<PathBuf, Settings> = HashMap::new();
     let mut outcomes = outcomes;
     for ((unit, _), o) in units.iter().zip(outcomes.iter_mut()) {
         let Unit::Compose(inputs) = unit else {
@@ -385,11 +397,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
             if Some(&d.file.path) == base.as_ref() {
                 return true;
             }
-            let path = dockhard_parser::paths::normalize(&cwd.join(&d.file.path));
-            let settings = by_file.entry(path.clone()).or_insert_with(|| {
-                let config = configs.for_file(&path);
-                dockhard_rules::config::settings(config.as_deref(), &path, &overrides)
-            });
+            let settings = configs.settings_for(&d.file.path, &cwd);
             if !settings.is_enabled(d.code) {
                 return false;
             }
@@ -401,8 +409,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
             true
         });
     }
-    if !configs.errors.is_empty() {
-        print_config_errors(&configs.errors);
+    if configs.report_errors() {
         return Ok(ExitCode::from(2));
     }
     let mut outcome = Outcome {
@@ -428,10 +435,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        ColorChoice::Auto => color_on(std::io::stdout().is_terminal()),
     };
     let elapsed = started.elapsed();
     let report = |format: OutputFormat, color: bool| -> Result<String, String> {

@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
-use common::{TempDir, codes, dockhard, json, stderr};
+use common::{TempDir, codes, dockhard, json, stderr, with_code};
 
 /// DH100 (warning), DH101 (info) in the final stage.
 const ROOT: &str = "FROM debian:12-slim\nUSER root\n";
@@ -164,11 +164,8 @@ fn severity_overrides_show_in_the_report_and_the_exit_code() {
     let out = dockhard(&t.0, &["check", "--format", "json"]);
     let v = json(&out);
     let sev = |code: &str| {
-        v["diagnostics"]
-            .as_array()
-            .expect("array")
-            .iter()
-            .find(|d| d["code"] == code)
+        with_code(&v, code)
+            .first()
             .map(|d| d["severity"].as_str().unwrap_or_default().to_string())
     };
     assert_eq!(sev("DH100").as_deref(), Some("info"));
@@ -275,12 +272,7 @@ fn require_reason_reports_suppressions_without_one() {
     assert!(!has(&f, "Dockerfile", "DH007"), "{f:?}");
     let out = dockhard(&t.0, &["check", "--format", "json", "--require-reason"]);
     let v = json(&out);
-    let dh007: Vec<_> = v["diagnostics"]
-        .as_array()
-        .expect("array")
-        .iter()
-        .filter(|d| d["code"] == "DH007")
-        .collect();
+    let dh007 = with_code(&v, "DH007");
     assert_eq!(dh007.len(), 1, "{v}");
     assert_eq!(dh007[0]["line"], 3);
 }

@@ -3,26 +3,21 @@
 use dockhard_rules::{Diagnostic, SourceFile, registry};
 use serde_json::{Value, json};
 
+use super::range;
 use crate::check::Outcome;
-
-fn position(file: &SourceFile, offset: u32) -> (u32, u32) {
-    let lc = file.line_col(offset);
-    (lc.line, lc.column)
-}
 
 fn diagnostic(d: &Diagnostic) -> Value {
     let file: &SourceFile = &d.file;
-    let (line, column) = position(file, d.span.start);
-    let (end_line, end_column) = position(file, d.span.end);
+    let r = range(file, d.span);
     let fix = d.fix.as_ref().map(|f| {
         json!({
             "applicability": f.applicability.as_str(),
             "message": f.message,
             "edits": f.edits.iter().map(|e| {
-                let (l, c) = position(file, e.span.start);
-                let (el, ec) = position(file, e.span.end);
+                let r = range(file, e.span);
                 json!({
-                    "line": l, "column": c, "end_line": el, "end_column": ec,
+                    "line": r.line, "column": r.column,
+                    "end_line": r.end_line, "end_column": r.end_column,
                     "content": e.content,
                 })
             }).collect::<Vec<_>>(),
@@ -33,11 +28,11 @@ fn diagnostic(d: &Diagnostic) -> Value {
         .iter()
         .map(|l| {
             let f = l.file.as_deref().unwrap_or(file);
-            let (line, column) = position(f, l.span.start);
+            let at = f.line_col(l.span.start);
             json!({
                 "path": f.display_path(),
-                "line": line,
-                "column": column,
+                "line": at.line,
+                "column": at.column,
                 "message": l.message,
             })
         })
@@ -48,10 +43,10 @@ fn diagnostic(d: &Diagnostic) -> Value {
         "severity": d.severity.as_str(),
         "message": d.message,
         "path": file.display_path(),
-        "line": line,
-        "column": column,
-        "end_line": end_line,
-        "end_column": end_column,
+        "line": r.line,
+        "column": r.column,
+        "end_line": r.end_line,
+        "end_column": r.end_column,
         "label": d.label,
         "help": d.help,
         "url": registry::by_code(d.code).map(|r| r.doc_url()),

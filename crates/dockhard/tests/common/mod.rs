@@ -72,3 +72,13 @@ pub fn codes(v: &Value) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// The diagnostics of a JSON report with this code.
+pub fn with_code<'a>(v: &'a Value, code: &str) -> Vec<&'a Value> {
+    v["diagnostics"]
+        .as_array()
+        .expect("diagnostics array")
+        .iter()
+        .filter(|d| d["code"] == code)
+        .collect()
+}
