@@ -6,6 +6,7 @@
 
 pub mod compose;
 pub mod dockerfile;
+pub mod location;
 pub mod mapped;
 pub mod paths;
 pub mod shell;

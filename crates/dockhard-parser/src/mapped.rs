@@ -7,12 +7,34 @@ use crate::span::Span;
 struct Segment {
     /// Offset of the piece in the assembled text.
     text: u32,
-    /// Offset of the piece in the source.
+    text_len: u32,
+    /// Where the piece was found in the source.
     source: u32,
-    len: u32,
+    source_len: u32,
+    /// The piece is a copy of the source (each byte maps to one byte); else
+    /// it stands for the source range as a whole (a substituted variable,
+    /// an escape sequence, a placeholder).
+    copy: bool,
+    /// The piece stands for a value that cannot be known (`${{ expr }}`, a
+    /// make variable defined elsewhere, a systemd specifier).
+    unknown: bool,
 }
 
-/// A string built from slices of a source, remembering where each byte came from.
+impl Segment {
+    fn text_end(&self) -> u32 {
+        self.text + self.text_len
+    }
+
+    fn source_end(&self) -> u32 {
+        self.source + self.source_len
+    }
+}
+
+/// A string built from pieces of a source, remembering where each byte came
+/// from: the shell text of a Makefile recipe, a YAML block scalar, a
+/// Dockerfile RUN joined across continuations. Pieces are copies of the
+/// source, replacements of a source range (`$(IMAGE)` by its value, `$$` by
+/// `$`), placeholders for unknown values, or synthetic separators.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MappedText {
     text: String,
@@ -37,23 +59,54 @@ impl MappedText {
             return;
         }
         let text = self.text.len() as u32;
+        let len = piece.len() as u32;
         if let Some(last) = self.segments.last_mut()
-            && last.text + last.len == text
-            && last.source + last.len == source_start
+            && last.copy
+            && last.text_end() == text
+            && last.source_end() == source_start
         {
-            last.len += piece.len() as u32;
+            last.text_len += len;
+            last.source_len += len;
         } else {
             self.segments.push(Segment {
                 text,
+                text_len: len,
                 source: source_start,
-                len: piece.len() as u32,
+                source_len: len,
+                copy: true,
+                unknown: false,
             });
         }
         self.text.push_str(piece);
     }
 
+    /// Appends `piece`, which stands for the source range `source` as a whole
+    /// (a variable's value, an unescaped character).
+    pub fn push_replacement(&mut self, piece: &str, source: Span) {
+        self.push_standing(piece, source, false);
+    }
+
+    /// Appends a placeholder for a value that cannot be known, written at
+    /// `source`; [`has_unknown`](Self::has_unknown) finds it.
+    pub fn push_unknown(&mut self, placeholder: &str, source: Span) {
+        self.push_standing(placeholder, source, true);
+    }
+
+    fn push_standing(&mut self, piece: &str, source: Span, unknown: bool) {
+        let text = self.text.len() as u32;
+        self.segments.push(Segment {
+            text,
+            text_len: piece.len() as u32,
+            source: source.start,
+            source_len: source.len(),
+            copy: false,
+            unknown,
+        });
+        self.text.push_str(piece);
+    }
+
     /// Appends text that was not in the source (a separator); it maps to the
-    /// source position where the previous piece ended.
+    /// source position of the next piece.
     pub fn push_synthetic(&mut self, piece: &str) {
         self.text.push_str(piece);
     }
@@ -70,21 +123,37 @@ impl MappedText {
         self.text.is_empty()
     }
 
+    /// The segment holding the byte at `offset`, or the index where it would be.
+    fn find(&self, offset: u32) -> Result<usize, usize> {
+        let idx = self.segments.partition_point(|s| s.text <= offset);
+        match idx.checked_sub(1) {
+            Some(i) if offset < self.segments[i].text_end() => Ok(i),
+            _ => Err(idx),
+        }
+    }
+
     /// Source offset of the byte at `offset` in the assembled text (for a start).
     pub fn source_offset(&self, offset: usize) -> u32 {
         let offset = offset as u32;
-        let idx = self.segments.partition_point(|s| s.text <= offset);
-        if idx == 0 {
-            return self.segments.first().map_or(0, |s| s.source);
-        }
-        let seg = self.segments[idx - 1];
-        if offset < seg.text + seg.len {
-            seg.source + (offset - seg.text)
-        } else if let Some(next) = self.segments.get(idx) {
-            // Synthetic text between pieces: point at the next piece.
-            next.source
-        } else {
-            seg.source + seg.len
+        match self.find(offset) {
+            Ok(i) => {
+                let seg = self.segments[i];
+                if seg.copy {
+                    seg.source + (offset - seg.text)
+                } else {
+                    seg.source
+                }
+            }
+            Err(idx) => {
+                // Synthetic text: point at the next piece, else the end of the last.
+                if let Some(next) = self.segments.get(idx) {
+                    next.source
+                } else if let Some(prev) = idx.checked_sub(1).and_then(|i| self.segments.get(i)) {
+                    prev.source_end()
+                } else {
+                    0
+                }
+            }
         }
     }
 
@@ -94,25 +163,49 @@ impl MappedText {
             return self.source_offset(0);
         }
         let last = offset as u32 - 1;
-        let idx = self.segments.partition_point(|s| s.text <= last);
-        if idx == 0 {
-            return self.segments.first().map_or(0, |s| s.source);
-        }
-        let seg = self.segments[idx - 1];
-        if last < seg.text + seg.len {
-            seg.source + (last - seg.text) + 1
-        } else {
-            seg.source + seg.len
+        match self.find(last) {
+            Ok(i) => {
+                let seg = self.segments[i];
+                if seg.copy {
+                    seg.source + (last - seg.text) + 1
+                } else {
+                    seg.source_end()
+                }
+            }
+            Err(idx) => match idx.checked_sub(1).and_then(|i| self.segments.get(i)) {
+                Some(prev) => prev.source_end(),
+                None => self.segments.first().map_or(0, |s| s.source),
+            },
         }
     }
 
     /// Offset in the assembled text of a source offset, if that source byte
-    /// was copied into it.
+    /// was copied into it (or stands in a replaced range).
     pub fn text_offset(&self, source: u32) -> Option<usize> {
         self.segments
             .iter()
-            .find(|s| s.source <= source && source < s.source + s.len)
-            .map(|s| (s.text + (source - s.source)) as usize)
+            .find(|s| s.source <= source && source < s.source_end())
+            .map(|s| {
+                if s.copy {
+                    (s.text + (source - s.source)) as usize
+                } else {
+                    s.text as usize
+                }
+            })
+    }
+
+    /// Whether the assembled range `start..end` holds (part of) a placeholder
+    /// for an unknown value.
+    pub fn has_unknown(&self, start: usize, end: usize) -> bool {
+        let (start, end) = (start as u32, end as u32);
+        self.segments
+            .iter()
+            .any(|s| s.unknown && s.text < end && start < s.text_end())
+    }
+
+    /// Whether any placeholder for an unknown value is in the text.
+    pub fn any_unknown(&self) -> bool {
+        self.segments.iter().any(|s| s.unknown)
     }
 
     /// The source span of the assembled range `start..end`.
@@ -134,26 +227,38 @@ impl MappedText {
     /// A sub-range of this text as its own mapped text (offsets rebased).
     pub fn slice(&self, start: usize, end: usize) -> MappedText {
         let mut out = MappedText::new();
+        let end = end.min(self.text.len());
+        if start >= end {
+            return out;
+        }
         let (start, end) = (start as u32, end as u32);
         let mut synthetic_from = start;
         for seg in &self.segments {
-            let seg_end = seg.text + seg.len;
+            let seg_end = seg.text_end();
             if seg_end <= start || seg.text >= end {
                 continue;
             }
             let s = seg.text.max(start);
             let e = seg_end.min(end);
-            if s > synthetic_from {
-                out.push_synthetic(&self.text[synthetic_from as usize..s as usize]);
+            if s > synthetic_from
+                && let Some(t) = self.text.get(synthetic_from as usize..s as usize)
+            {
+                out.push_synthetic(t);
             }
-            out.push(
-                &self.text[s as usize..e as usize],
-                seg.source + (s - seg.text),
-            );
+            let Some(piece) = self.text.get(s as usize..e as usize) else {
+                continue;
+            };
+            if seg.copy {
+                out.push(piece, seg.source + (s - seg.text));
+            } else {
+                out.push_standing(piece, Span::new(seg.source, seg.source_end()), seg.unknown);
+            }
             synthetic_from = e;
         }
-        if end > synthetic_from && (end as usize) <= self.text.len() {
-            out.push_synthetic(&self.text[synthetic_from as usize..end as usize]);
+        if end > synthetic_from
+            && let Some(t) = self.text.get(synthetic_from as usize..end as usize)
+        {
+            out.push_synthetic(t);
         }
         out
     }
@@ -177,6 +282,29 @@ mod tests {
         let sub = m.slice(4, 9);
         assert_eq!(sub.as_str(), "a   b");
         assert_eq!(sub.span(4, 5), Span::new(10, 11));
+    }
+
+    #[test]
+    fn replacements_stand_for_their_source_range() {
+        // source: "$(DOCKER) run $$HOME ${{ x }}"
+        let mut m = MappedText::new();
+        m.push_replacement("docker", Span::new(0, 9));
+        m.push(" run ", 9);
+        m.push_replacement("$", Span::new(14, 16));
+        m.push("HOME ", 16);
+        m.push_unknown("_", Span::new(21, 29));
+        assert_eq!(m.as_str(), "docker run $HOME _");
+        assert_eq!(m.span(0, 6), Span::new(0, 9));
+        assert_eq!(m.span(2, 4), Span::new(0, 9));
+        assert_eq!(m.span(11, 16), Span::new(14, 20));
+        assert_eq!(m.span(17, 18), Span::new(21, 29));
+        assert!(m.has_unknown(16, 18));
+        assert!(!m.has_unknown(0, 16));
+        assert_eq!(m.text_offset(15), Some(11));
+        let sub = m.slice(7, 18);
+        assert_eq!(sub.as_str(), "run $HOME _");
+        assert_eq!(sub.span(4, 9), Span::new(14, 20));
+        assert!(sub.has_unknown(10, 11));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! as rules see them, whatever they came from (a compose service today, a
 //! `docker run` command line later). Every field keeps where it was written.
 
-pub use crate::compose::tree::{FileId, Origin};
+pub use crate::location::{FileId, Origin};
 
 /// A value and where it was written; `value` is `None` when it cannot be
 /// known (an unset variable): such a value is never judged.

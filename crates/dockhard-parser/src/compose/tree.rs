@@ -4,33 +4,7 @@
 use crate::span::Span;
 use crate::yaml::{self, Node, Value};
 
-/// Index of a file in [`super::Project::files`].
-pub type FileId = usize;
-
-/// Where a value was written. `span` is where it is used (for a value that
-/// came through an anchor or merge key, the alias); `defined` is where it was
-/// written (the anchored node). Both are in `file`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Origin {
-    pub file: FileId,
-    pub span: Span,
-    pub defined: Span,
-}
-
-impl Origin {
-    pub fn new(file: FileId, span: Span) -> Origin {
-        Origin {
-            file,
-            span,
-            defined: span,
-        }
-    }
-
-    /// Whether the value came through an anchor or a merge key.
-    pub fn is_aliased(&self) -> bool {
-        self.span != self.defined
-    }
-}
+pub use crate::location::{FileId, Origin};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tag {

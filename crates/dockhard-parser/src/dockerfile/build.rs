@@ -832,7 +832,7 @@ fn is_posix_shell(program: &str) -> bool {
 
 /// Parses the shell scripts of RUN/CMD/ENTRYPOINT/HEALTHCHECK in shell form,
 /// honouring each stage's `SHELL`.
-pub(super) fn parse_scripts(df: &mut Dockerfile) {
+pub(super) fn parse_scripts(df: &mut Dockerfile, source: &str) {
     let mut stage_shell: Vec<bool> = Vec::with_capacity(df.stages.len());
     let stages = df.stages.clone();
     for stage in &stages {
@@ -847,16 +847,53 @@ pub(super) fn parse_scripts(df: &mut Dockerfile) {
             if let Kind::Shell(words) = &instruction.kind {
                 posix = words.first().is_some_and(|w| is_posix_shell(&w.value));
             }
-            if posix {
-                attach_script(instruction);
+            if posix || instruction.json {
+                attach_script(instruction, source);
             }
         }
         stage_shell.push(posix);
     }
 }
 
-fn attach_script(instruction: &mut Instruction) {
-    let heredocs = instruction.heredocs.clone();
+/// The heredocs of an instruction as the shell model takes them.
+fn heredoc_inputs(heredocs: &[super::Heredoc]) -> Vec<shell::HeredocInput> {
+    heredocs
+        .iter()
+        .map(|h| shell::HeredocInput {
+            marker: h.marker,
+            body: MappedText::contiguous(&h.body.value, h.body.span.start),
+        })
+        .collect()
+}
+
+/// The exec form's strings as an argument vector: each string mapped to its
+/// characters in the file when it has no escapes, else to its whole token.
+fn exec_script(source: &str, args: &[Text]) -> shell::Script {
+    let mut words = Vec::with_capacity(args.len());
+    let mut texts = Vec::with_capacity(args.len());
+    for arg in args {
+        let written = arg.span.slice(source);
+        let text = if written.len() == arg.value.len() + 2
+            && &written[1..written.len() - 1] == arg.value
+        {
+            MappedText::contiguous(&arg.value, arg.span.start + 1)
+        } else {
+            let mut t = MappedText::new();
+            t.push_replacement(&arg.value, arg.span);
+            t
+        };
+        words.push(shell::Word {
+            value: arg.value.clone(),
+            span: arg.span,
+            dynamic: false,
+        });
+        texts.push(text);
+    }
+    shell::parse_argv(words, &texts)
+}
+
+fn attach_script(instruction: &mut Instruction, source: &str) {
+    let heredocs = heredoc_inputs(&instruction.heredocs);
     let target: &mut Instruction = match &mut instruction.kind {
         Kind::Onbuild(inner) => inner.as_mut(),
         _ => instruction,
@@ -866,10 +903,10 @@ fn attach_script(instruction: &mut Instruction) {
         Kind::Healthcheck(Healthcheck::Cmd(c)) => c,
         _ => return,
     };
-    let CommandForm::Shell(text) = &line.form else {
-        return;
-    };
-    line.script = Some(shell::parse_run(text, &heredocs));
+    line.script = Some(match &line.form {
+        CommandForm::Shell(text) => shell::parse_with_heredocs(text, &heredocs),
+        CommandForm::Exec(args) => exec_script(source, args),
+    });
 }
 
 #[cfg(test)]

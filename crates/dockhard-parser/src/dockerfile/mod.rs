@@ -43,7 +43,7 @@ impl Dockerfile {
     pub fn parse(source: &str) -> Dockerfile {
         let mut df = lexer::parse(source);
         stages::build_stages(&mut df);
-        build::parse_scripts(&mut df);
+        build::parse_scripts(&mut df, source);
         df
     }
 
@@ -348,7 +348,9 @@ pub struct From {
 pub struct CommandLine {
     pub form: CommandForm,
     /// The parsed shell script: the shell form, plus heredoc bodies that a
-    /// shell reads. `None` for exec form or a non-POSIX `SHELL`.
+    /// shell reads; for the exec form, the argument vector as one command
+    /// (and the script of `["sh", "-c", "..."]`). `None` for the shell form
+    /// under a non-POSIX `SHELL`.
     pub script: Option<Script>,
 }
 

@@ -387,3 +387,93 @@ fn never_panics_on_odd_input() {
         let _ = parse(input);
     }
 }
+
+mod shell_scripts {
+    use crate::Dockerfile;
+    use crate::shell::{Command, Origin, Script};
+
+    fn programs(s: &Script) -> Vec<&str> {
+        s.commands().filter_map(Command::program).collect()
+    }
+
+    fn run_script(df_src: &str) -> (Dockerfile, Script) {
+        let df = Dockerfile::parse(df_src);
+        let script = df
+            .instructions
+            .iter()
+            .rev()
+            .find_map(|i| i.script().cloned())
+            .expect("a RUN with a script");
+        (df, script)
+    }
+
+    #[test]
+    fn dockerfile_run_continuations_map_to_source() {
+        let src = "FROM a\nRUN apt-get update \\\n && chmod \\\n   g+s /x\n";
+        let (_, s) = run_script(src);
+        let chmod = s.invocations("chmod").next().expect("chmod");
+        assert_eq!(chmod.args()[0].span.slice(src), "g+s");
+    }
+
+    #[test]
+    fn heredoc_alone_is_the_script() {
+        let src = "FROM a\nRUN <<EOF\nset -e\nchmod u+s /x\nEOF\n";
+        let (_, s) = run_script(src);
+        assert_eq!(programs(&s), ["set", "chmod"]);
+        assert_eq!(s.commands[1].args()[0].span.slice(src), "u+s");
+    }
+
+    #[test]
+    fn heredoc_as_data_is_not_a_script() {
+        let src = "FROM a\nRUN cat <<EOF > /etc/x && chmod 0644 /etc/x\nsudo rm -rf /\nEOF\n";
+        let (_, s) = run_script(src);
+        assert_eq!(programs(&s), ["cat", "chmod"]);
+        assert_eq!(s.commands[0].redirects.len(), 2);
+    }
+
+    #[test]
+    fn heredoc_read_by_a_shell_is_a_script() {
+        for src in [
+            "FROM a\nRUN bash -ex <<'EOF'\nsudo ls\nEOF\n",
+            "FROM a\nRUN cat <<EOF | sh\nsudo ls\nEOF\n",
+            "FROM a\nRUN python3 - <<EOF && sh <<SH\nprint(1)\nEOF\nsudo ls\nSH\n",
+        ] {
+            let (_, s) = run_script(src);
+            let sudo = s.commands().find(|c| c.invokes("sudo").is_some());
+            let sudo = sudo.unwrap_or_else(|| panic!("no sudo in {src:?}: {s:?}"));
+            assert_eq!(sudo.origin, Origin::Heredoc);
+            assert_eq!(sudo.words[0].span.slice(src), "sudo");
+        }
+    }
+
+    #[test]
+    fn shebang_of_another_interpreter_is_not_parsed() {
+        let src = "FROM a\nRUN <<EOF\n#!/usr/bin/env python3\nimport os\nEOF\n";
+        let (_, s) = run_script(src);
+        assert!(s.commands.is_empty());
+    }
+
+    #[test]
+    fn non_posix_shell_is_not_parsed() {
+        let df = Dockerfile::parse("FROM a\nSHELL [\"powershell\", \"-c\"]\nRUN Get-Item x\n");
+        assert!(df.instructions[2].script().is_none());
+        let df = Dockerfile::parse("FROM a\nRUN ls\n");
+        assert!(df.instructions[1].script().is_some());
+    }
+
+    #[test]
+    fn exec_form_is_an_argument_vector() {
+        let src = "FROM a\nRUN [\"sudo\", \"chmod\", \"4755\", \"/usr/local/bin/helper\"]\n";
+        let (_, s) = run_script(src);
+        assert_eq!(programs(&s), ["chmod"]);
+        assert_eq!(s.commands[0].args()[0].span.slice(src), "\"4755\"");
+        let src = "FROM a\nRUN [\"/bin/sh\", \"-c\", \"chmod u+s /x\"]\n";
+        let (_, s) = run_script(src);
+        assert_eq!(programs(&s), ["sh", "chmod"]);
+        assert_eq!(s.commands[1].args()[0].span.slice(src), "u+s");
+        // Invalid JSON is the shell form, as BuildKit reads it.
+        let src = "FROM a\nRUN [\"chmod\", \"u+s\" /x]\n";
+        let (_, s) = run_script(src);
+        assert!(!programs(&s).contains(&"chmod"), "{:?}", programs(&s));
+    }
+}

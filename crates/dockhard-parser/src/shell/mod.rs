@@ -4,14 +4,26 @@
 //!
 //! Parsing is done once, here, with tree-sitter-bash (chosen by measurement,
 //! see `docs/decisions.md`); rules ask `cmd.program() == Some("chmod")` and
-//! never split strings themselves. The same model serves a Dockerfile RUN and
-//! a whole shell script.
+//! never split strings themselves. The same model serves a Dockerfile RUN, a
+//! whole shell script, a Makefile recipe line, a CI step and a systemd
+//! `ExecStart=`: each input hands over its shell text as a [`MappedText`]
+//! (the text plus a map back to the file), and this module knows nothing of
+//! the inputs.
 
 mod ts;
 
-use crate::dockerfile::Heredoc;
 use crate::mapped::MappedText;
 use crate::span::Span;
+
+/// A heredoc whose body the input's own parser has already separated from
+/// the command line (a Dockerfile `RUN <<EOF`): the `<<EOF` word on the
+/// line, and the body. Heredocs in a shell script are found by the shell
+/// parser itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeredocInput {
+    pub marker: Span,
+    pub body: MappedText,
+}
 
 /// A parsed script: every simple command, in source order, nested ones
 /// included (see [`Command::depth`]).
@@ -20,6 +32,23 @@ pub struct Script {
     pub commands: Vec<Command>,
     /// The parser had to recover from a syntax error somewhere.
     pub has_errors: bool,
+    /// Variable assignments that set a shell variable (`X=1`, `export X=1`,
+    /// `local X=1`), not those that prefix a command (`X=1 cmd`).
+    pub assignments: Vec<Assignment>,
+    /// Names of the shell functions the script defines.
+    pub functions: Vec<String>,
+    /// Every comment (from `#` to the end of its line), in source order.
+    pub comments: Vec<Span>,
+}
+
+/// `NAME=value` on its own (or after `export`, `local`, `readonly` ...).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Assignment {
+    pub name: String,
+    /// The value with quotes removed; [`Word::dynamic`] when it expands
+    /// something (or is an array).
+    pub value: Word,
+    pub span: Span,
 }
 
 impl Script {
@@ -47,6 +76,9 @@ impl Script {
             .max()
             .unwrap_or(0);
         self.has_errors |= other.has_errors;
+        self.assignments.extend(other.assignments);
+        self.functions.extend(other.functions);
+        self.comments.extend(other.comments);
         self.commands
             .extend(other.commands.into_iter().map(|mut c| {
                 c.pipeline += offset;
@@ -306,13 +338,14 @@ pub fn parse_script(text: &MappedText) -> Script {
     ts::parse(text, 0, Origin::Direct, &[])
 }
 
-/// Parses the shell form of a Dockerfile RUN (or CMD ...), with its heredocs.
+/// Parses a command line whose heredoc bodies were separated from it by the
+/// input's parser (the shell form of a Dockerfile RUN, CMD ...).
 ///
 /// BuildKit hands the line and its heredoc bodies to the shell as one script.
 /// Heredoc markers are parsed as input redirections (the bodies are not part
 /// of the line's grammar); a body is then parsed as a script of its own when a
 /// shell reads it: `RUN <<EOF`, `RUN bash <<EOF`, `RUN cat <<EOF | sh`.
-pub fn parse_run(line: &MappedText, heredocs: &[Heredoc]) -> Script {
+pub fn parse_with_heredocs(line: &MappedText, heredocs: &[HeredocInput]) -> Script {
     let only_heredocs = !heredocs.is_empty() && {
         let spans: Vec<Span> = heredocs.iter().map(|h| h.marker).collect();
         let text = line.as_str();
@@ -332,11 +365,51 @@ pub fn parse_run(line: &MappedText, heredocs: &[Heredoc]) -> Script {
     ts::parse(line, 0, Origin::Direct, heredocs)
 }
 
+/// An argument vector run without a shell (a Dockerfile exec form
+/// `RUN ["chmod", "4755", "/x"]`): one command whose words are the
+/// arguments. `texts[i]` maps argument `i` back to the file; when the
+/// program is a shell with `-c`, its command string is parsed as a script.
+pub fn parse_argv(words: Vec<Word>, texts: &[MappedText]) -> Script {
+    if words.is_empty() {
+        return Script::default();
+    }
+    let span = words
+        .iter()
+        .map(|w| w.span)
+        .reduce(Span::cover)
+        .unwrap_or_default();
+    let start = argv_start(&words);
+    let command = Command {
+        argv_start: start,
+        words,
+        assignments: Vec::new(),
+        redirects: Vec::new(),
+        span,
+        pipeline: 0,
+        op: Op::Seq,
+        depth: 0,
+        origin: Origin::Direct,
+    };
+    let string_arg = command
+        .program()
+        .filter(|p| SHELLS.contains(p))
+        .and_then(|_| shell_command_string(command.args()))
+        .map(|k| start + 1 + k);
+    let mut script = Script {
+        commands: vec![command],
+        ..Script::default()
+    };
+    if let Some(text) = string_arg.and_then(|k| texts.get(k)) {
+        script.append(ts::parse(text, 1, Origin::ShellString, &[]));
+    }
+    script
+}
+
 /// The body of a heredoc as a script, unless a shebang names another
 /// interpreter.
-pub(crate) fn shell_body(heredoc: &Heredoc) -> Option<MappedText> {
+pub(crate) fn shell_body(heredoc: &HeredocInput) -> Option<MappedText> {
     let body = &heredoc.body;
-    if let Some(first) = body.value.lines().next()
+    if let Some(first) = body.as_str().lines().next()
         && let Some(shebang) = first.strip_prefix("#!")
     {
         let mut parts = shebang.split_whitespace();
@@ -350,7 +423,7 @@ pub(crate) fn shell_body(heredoc: &Heredoc) -> Option<MappedText> {
             return None;
         }
     }
-    Some(MappedText::contiguous(&body.value, body.span.start))
+    Some(body.clone())
 }
 
 #[cfg(test)]

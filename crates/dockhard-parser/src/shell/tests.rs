@@ -1,5 +1,4 @@
 use super::*;
-use crate::Dockerfile;
 
 fn script(text: &str) -> Script {
     parse_script(&MappedText::contiguous(text, 0))
@@ -72,67 +71,68 @@ fn syntax_errors_still_yield_commands() {
     assert_eq!(s.commands[0].program(), Some("chmod"));
 }
 
-fn run_script(df_src: &str) -> (Dockerfile, Script) {
-    let df = Dockerfile::parse(df_src);
-    let script = df
-        .instructions
-        .iter()
-        .rev()
-        .find_map(|i| i.script().cloned())
-        .expect("a RUN with a script");
-    (df, script)
+#[test]
+fn assignments_functions_and_comments() {
+    let src = "DOCKER=docker\nexport IMG=\"app:1\" # the image\nFOO=1 env\ndocker() { echo; }\nlocal A=($x)\n";
+    let s = script(src);
+    let names: Vec<&str> = s.assignments.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, ["DOCKER", "IMG", "A"]);
+    assert_eq!(s.assignments[1].value.value, "app:1");
+    assert!(!s.assignments[0].value.dynamic);
+    assert!(s.assignments[2].value.dynamic);
+    assert_eq!(s.functions, ["docker"]);
+    assert_eq!(s.comments.len(), 1);
+    assert_eq!(s.comments[0].slice(src), "# the image");
 }
 
 #[test]
-fn dockerfile_run_continuations_map_to_source() {
-    let src = "FROM a\nRUN apt-get update \\\n && chmod \\\n   g+s /x\n";
-    let (_, s) = run_script(src);
-    let chmod = s.invocations("chmod").next().expect("chmod");
-    assert_eq!(chmod.args()[0].span.slice(src), "g+s");
+fn heredoc_in_a_script_read_by_a_shell_is_parsed() {
+    let src = "bash <<'EOF'\nsudo ls /\nEOF\ncat <<EOF\ndocker run --privileged x\nEOF\n";
+    let s = script(src);
+    assert_eq!(programs(&s), ["bash", "ls", "cat"]);
+    let ls = &s.commands[1];
+    assert_eq!(ls.origin, Origin::Heredoc);
+    assert_eq!(ls.words[0].span.slice(src), "sudo");
 }
 
 #[test]
-fn heredoc_alone_is_the_script() {
-    let src = "FROM a\nRUN <<EOF\nset -e\nchmod u+s /x\nEOF\n";
-    let (_, s) = run_script(src);
-    assert_eq!(programs(&s), ["set", "chmod"]);
-    assert_eq!(s.commands[1].args()[0].span.slice(src), "u+s");
+fn unknown_pieces_make_words_dynamic() {
+    // `${{ inputs.flags }}` replaced by a placeholder that stands for it.
+    let src = "docker run ${{ inputs.flags }} --rm app";
+    let mut text = MappedText::new();
+    text.push("docker run ", 0);
+    text.push_unknown("_", Span::new(11, 30));
+    text.push(" --rm app", 30);
+    let s = parse_script(&text);
+    let args = s.commands[0].args();
+    assert_eq!(args[1].span.slice(src), "${{ inputs.flags }}");
+    assert!(args[1].dynamic);
+    assert!(!args[2].dynamic);
 }
 
 #[test]
-fn heredoc_as_data_is_not_a_script() {
-    let src = "FROM a\nRUN cat <<EOF > /etc/x && chmod 0644 /etc/x\nsudo rm -rf /\nEOF\n";
-    let (_, s) = run_script(src);
-    assert_eq!(programs(&s), ["cat", "chmod"]);
-    assert_eq!(s.commands[0].redirects.len(), 2);
-}
-
-#[test]
-fn heredoc_read_by_a_shell_is_a_script() {
-    for src in [
-        "FROM a\nRUN bash -ex <<'EOF'\nsudo ls\nEOF\n",
-        "FROM a\nRUN cat <<EOF | sh\nsudo ls\nEOF\n",
-        "FROM a\nRUN python3 - <<EOF && sh <<SH\nprint(1)\nEOF\nsudo ls\nSH\n",
-    ] {
-        let (_, s) = run_script(src);
-        let sudo = s.commands().find(|c| c.invokes("sudo").is_some());
-        let sudo = sudo.unwrap_or_else(|| panic!("no sudo in {src:?}: {s:?}"));
-        assert_eq!(sudo.origin, Origin::Heredoc);
-        assert_eq!(sudo.words[0].span.slice(src), "sudo");
-    }
-}
-
-#[test]
-fn shebang_of_another_interpreter_is_not_parsed() {
-    let src = "FROM a\nRUN <<EOF\n#!/usr/bin/env python3\nimport os\nEOF\n";
-    let (_, s) = run_script(src);
-    assert!(s.commands.is_empty());
-}
-
-#[test]
-fn non_posix_shell_is_not_parsed() {
-    let df = Dockerfile::parse("FROM a\nSHELL [\"powershell\", \"-c\"]\nRUN Get-Item x\n");
-    assert!(df.instructions[2].script().is_none());
-    let df = Dockerfile::parse("FROM a\nRUN ls\n");
-    assert!(df.instructions[1].script().is_some());
+fn argv_without_a_shell_is_one_command() {
+    let words = |v: &[&str]| -> (Vec<Word>, Vec<MappedText>) {
+        let mut at = 0u32;
+        let mut ws = Vec::new();
+        let mut ts = Vec::new();
+        for w in v {
+            ws.push(Word {
+                value: w.to_string(),
+                span: Span::new(at, at + w.len() as u32),
+                dynamic: false,
+            });
+            ts.push(MappedText::contiguous(w, at));
+            at += w.len() as u32 + 1;
+        }
+        (ws, ts)
+    };
+    let (w, t) = words(&["sudo", "chmod", "4755", "/x"]);
+    let s = parse_argv(w, &t);
+    assert_eq!(programs(&s), ["chmod"]);
+    assert!(s.commands[0].invokes("sudo").is_some());
+    let (w, t) = words(&["/bin/sh", "-c", "chmod u+s /x && id"]);
+    let s = parse_argv(w, &t);
+    assert_eq!(programs(&s), ["sh", "chmod", "id"]);
+    assert_eq!(s.commands[1].args()[0].span, Span::new(17, 20));
 }

@@ -5,10 +5,9 @@ use std::cell::RefCell;
 use tree_sitter::{Node, Parser};
 
 use super::{
-    Command, Op, Origin, Redirect, SHELLS, Script, Word, argv_start, shell_body,
-    shell_command_string,
+    Assignment, Command, HeredocInput, Op, Origin, Redirect, SHELLS, Script, Word, argv_start,
+    shell_body, shell_command_string,
 };
-use crate::dockerfile::Heredoc;
 use crate::mapped::MappedText;
 use crate::span::Span;
 
@@ -33,7 +32,12 @@ fn with_parser<R>(f: impl FnOnce(&mut Parser) -> R) -> Option<R> {
     })
 }
 
-pub(super) fn parse(text: &MappedText, depth: u32, origin: Origin, heredocs: &[Heredoc]) -> Script {
+pub(super) fn parse(
+    text: &MappedText,
+    depth: u32,
+    origin: Origin,
+    heredocs: &[HeredocInput],
+) -> Script {
     if depth > MAX_DEPTH || text.is_empty() {
         return Script::default();
     }
@@ -61,8 +65,8 @@ pub(super) fn parse(text: &MappedText, depth: u32, origin: Origin, heredocs: &[H
     }
     let Some(Some(tree)) = with_parser(|p| p.parse(&src, None)) else {
         return Script {
-            commands: Vec::new(),
             has_errors: true,
+            ..Script::default()
         };
     };
     let root = tree.root_node();
@@ -73,8 +77,8 @@ pub(super) fn parse(text: &MappedText, depth: u32, origin: Origin, heredocs: &[H
         heredocs,
         heredoc_targets,
         script: Script {
-            commands: Vec::new(),
             has_errors: root.has_error(),
+            ..Script::default()
         },
         next_pipeline: 0,
         current_pipeline: None,
@@ -85,11 +89,21 @@ pub(super) fn parse(text: &MappedText, depth: u32, origin: Origin, heredocs: &[H
     walker.script
 }
 
+/// A shell invocation that reads its script from standard input: no `-c`
+/// string and no script file argument.
+fn reads_stdin(command: &Command) -> bool {
+    shell_command_string(command.args()).is_none()
+        && command
+            .args()
+            .iter()
+            .all(|w| w.value.starts_with('-') || w.value.starts_with('+'))
+}
+
 struct Walker<'a> {
     src: &'a str,
     text: &'a MappedText,
     depth: u32,
-    heredocs: &'a [Heredoc],
+    heredocs: &'a [HeredocInput],
     /// Byte ranges (in `src`) of heredoc delimiter words, with the heredoc index.
     heredoc_targets: Vec<(usize, usize, usize)>,
     script: Script,
@@ -164,7 +178,36 @@ impl Walker<'_> {
             "||" => self.pending = Op::Or,
             "|" | "|&" => self.pending = Op::Pipe,
             ";" | "&" | ";;" | "\n" | "then" | "do" | "else" | "{" | "(" => self.pending = Op::Seq,
-            "heredoc_body" | "comment" | "raw_string" | "ansi_c_string" | "word" | "number" => {}
+            "comment" => {
+                let span = self.span(node);
+                self.script.comments.push(span);
+            }
+            "variable_assignment" => {
+                // On its own or after `export`/`local`: sets a shell variable.
+                if let (Some(name), Some(value)) = (
+                    node.child_by_field_name("name"),
+                    node.child_by_field_name("value"),
+                ) {
+                    let mut value_word = self.word(value);
+                    value_word.dynamic |= value.kind() == "array";
+                    let name = self.src[name.start_byte()..name.end_byte()].to_string();
+                    let span = self.span(node);
+                    self.script.assignments.push(Assignment {
+                        name,
+                        value: value_word,
+                        span,
+                    });
+                }
+                self.walk_children(node);
+            }
+            "function_definition" => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    let name = self.src[name.start_byte()..name.end_byte()].to_string();
+                    self.script.functions.push(name);
+                }
+                self.walk_children(node);
+            }
+            "heredoc_body" | "raw_string" | "ansi_c_string" | "word" | "number" => {}
             _ => self.walk_children(node),
         }
     }
@@ -195,7 +238,9 @@ impl Walker<'_> {
             match child.kind() {
                 "variable_assignment" => {
                     assignments.push(self.word(child));
-                    nested.push(child);
+                    if let Some(value) = child.child_by_field_name("value") {
+                        nested.push(value);
+                    }
                 }
                 "command_name" => {
                     let inner = child.named_child(0).unwrap_or(child);
@@ -266,20 +311,40 @@ impl Walker<'_> {
             self.script.append(script);
         } else if let Some(command) = reader {
             self.shell_heredocs(&command);
+            if command.program().is_some_and(|p| SHELLS.contains(&p)) && reads_stdin(&command) {
+                for r in extra_redirects {
+                    self.native_heredoc(*r);
+                }
+            }
+        }
+    }
+
+    /// A heredoc written in the script itself (`bash <<EOF` ... `EOF`),
+    /// parsed as a script when a shell reads it.
+    fn native_heredoc(&mut self, redirect: Node) {
+        if redirect.kind() != "heredoc_redirect" {
+            return;
+        }
+        let mut cursor = redirect.walk();
+        let body = redirect
+            .children(&mut cursor)
+            .find(|c| c.kind() == "heredoc_body");
+        let Some(body) = body else { return };
+        let text = self.text.slice(body.start_byte(), body.end_byte());
+        let input = HeredocInput {
+            marker: crate::span::Span::default(),
+            body: text,
+        };
+        if let Some(body) = shell_body(&input) {
+            let script = parse(&body, self.depth + 1, Origin::Heredoc, &[]);
+            self.script.append(script);
         }
     }
 
     /// Parses the heredocs a shell reads as scripts (`bash <<EOF`).
     fn shell_heredocs(&mut self, command: &Command) {
         let shell = command.program().is_some_and(|p| SHELLS.contains(&p));
-        if !shell || shell_command_string(command.args()).is_some() {
-            return;
-        }
-        let reads_script_file = command
-            .args()
-            .iter()
-            .any(|w| !w.value.starts_with('-') && !w.value.starts_with('+'));
-        if reads_script_file {
+        if !shell || !reads_stdin(command) {
             return;
         }
         for h in self.heredoc_inputs(command) {
@@ -363,7 +428,7 @@ impl Walker<'_> {
 
     fn word(&self, node: Node) -> Word {
         let mut text = MappedText::new();
-        let mut dynamic = false;
+        let mut dynamic = self.text.has_unknown(node.start_byte(), node.end_byte());
         self.word_text(node, &mut text, &mut dynamic);
         Word {
             value: text.as_str().to_string(),
