@@ -874,7 +874,7 @@ fn exec_script(source: &str, args: &[Text]) -> shell::Script {
     for arg in args {
         let written = arg.span.slice(source);
         let text = if written.len() == arg.value.len() + 2
-            && &written[1..written.len() - 1] == arg.value
+            && written[1..written.len() - 1] == arg.value
         {
             MappedText::contiguous(&arg.value, arg.span.start + 1)
         } else {
