@@ -6,6 +6,7 @@
 
 pub mod compose;
 pub mod dockerfile;
+pub mod kinds;
 pub mod location;
 pub mod mapped;
 pub mod paths;
