@@ -224,6 +224,47 @@ impl MappedText {
         self.span(0, self.text.len())
     }
 
+    /// Appends another mapped text of the same source, keeping its map.
+    pub fn extend(&mut self, other: &MappedText) {
+        let mut at = 0u32;
+        for seg in &other.segments {
+            if seg.text > at
+                && let Some(t) = other.text.get(at as usize..seg.text as usize)
+            {
+                self.push_synthetic(t);
+            }
+            let Some(piece) = other.text.get(seg.text as usize..seg.text_end() as usize) else {
+                continue;
+            };
+            if seg.copy {
+                self.push(piece, seg.source);
+            } else {
+                self.push_standing(piece, Span::new(seg.source, seg.source_end()), seg.unknown);
+            }
+            at = seg.text_end();
+        }
+        if let Some(t) = other.text.get(at as usize..) {
+            self.push_synthetic(t);
+        }
+    }
+
+    /// This text with the ranges `ranges` (sorted, not overlapping) replaced
+    /// by placeholders for unknown values that stand for what was there.
+    pub fn with_unknown(&self, ranges: &[(usize, usize)], placeholder: &str) -> MappedText {
+        let mut out = MappedText::new();
+        let mut at = 0;
+        for &(start, end) in ranges {
+            if start < at || end < start {
+                continue;
+            }
+            out.extend(&self.slice(at, start));
+            out.push_unknown(placeholder, self.span(start, end));
+            at = end;
+        }
+        out.extend(&self.slice(at, self.text.len()));
+        out
+    }
+
     /// A sub-range of this text as its own mapped text (offsets rebased).
     pub fn slice(&self, start: usize, end: usize) -> MappedText {
         let mut out = MappedText::new();
@@ -305,6 +346,16 @@ mod tests {
         assert_eq!(sub.as_str(), "run $HOME _");
         assert_eq!(sub.span(4, 9), Span::new(14, 20));
         assert!(sub.has_unknown(10, 11));
+        let mut joined = MappedText::new();
+        joined.push_synthetic("x ");
+        joined.extend(&sub);
+        assert_eq!(joined.as_str(), "x run $HOME _");
+        assert_eq!(joined.span(6, 11), Span::new(14, 20));
+        let marked = MappedText::contiguous("a ${{ b }} c", 10).with_unknown(&[(2, 10)], "_");
+        assert_eq!(marked.as_str(), "a _ c");
+        assert_eq!(marked.span(2, 3), Span::new(12, 20));
+        assert!(marked.has_unknown(2, 3));
+        assert_eq!(marked.span(4, 5), Span::new(21, 22));
     }
 
     #[test]

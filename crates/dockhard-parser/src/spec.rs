@@ -1,6 +1,7 @@
 //! `ContainerSpec` and `NetworkSpec`: one running container, and one network,
-//! as rules see them, whatever they came from (a compose service today, a
-//! `docker run` command line later). Every field keeps where it was written.
+//! as rules see them, whatever they came from (a compose service, a
+//! `docker run` or `docker network create` command line). Every field keeps
+//! where it was written.
 
 pub use crate::location::{FileId, Origin};
 
@@ -121,13 +122,83 @@ pub struct Build {
     pub network: Option<Field<String>>,
 }
 
+/// What a command line does, for the rules that apply to some commands only
+/// (`docker exec` creates no container: only DH104 and DH117 judge it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CommandKind {
+    /// `run`, `create`, `container run|create`, GitHub Actions container options.
+    Container,
+    /// `docker service create`.
+    Service,
+    /// `docker exec`, `docker container exec`.
+    Exec,
+    /// `docker build`, `docker buildx build`, `docker image build`.
+    Build,
+    /// `docker network create`.
+    Network,
+}
+
+/// A `docker`/`podman` command line as it was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommandInfo {
+    /// `docker` or `podman`.
+    pub tool: String,
+    /// The subcommand as written: `run`, `container run`, `service create`.
+    pub subcommand: String,
+    pub kind: CommandKind,
+    /// Every word where a flag may stand was read: no expansion there
+    /// (`$OPTS`, `${{ ... }}`) and no flag the table does not know. When
+    /// false, what is missing is unknown and never reported.
+    pub complete: bool,
+    /// Judged only on the values written, never on missing measures
+    /// (GitHub Actions container options, a command inside a Dockerfile RUN).
+    pub values_only: bool,
+    /// `--name`, when written with a known value.
+    pub container_name: Option<String>,
+}
+
+impl CommandInfo {
+    /// `docker run`, `podman container create`.
+    pub fn command_name(&self) -> String {
+        format!("{} {}", self.tool, self.subcommand)
+    }
+}
+
+/// Where a spec came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SpecSource {
+    /// A compose service (or network).
+    Compose,
+    /// A command line in a script, Makefile, CI file, unit or Dockerfile RUN.
+    Command(CommandInfo),
+}
+
+impl SpecSource {
+    pub fn command(&self) -> Option<&CommandInfo> {
+        match self {
+            SpecSource::Compose => None,
+            SpecSource::Command(c) => Some(c),
+        }
+    }
+
+    /// Whether a measure that is not written can be reported as missing.
+    pub fn judges_missing(&self) -> bool {
+        match self {
+            SpecSource::Compose => true,
+            SpecSource::Command(c) => c.complete && !c.values_only,
+        }
+    }
+}
+
 /// One running container.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ContainerSpec {
-    /// The service (or container) name.
+    /// The service name; for a command line, `--name`, else the image.
     pub name: String,
-    /// The service key in the file where the service is first defined.
+    /// The service key in the file where the service is first defined; for
+    /// a command line, its first word (`sudo`, `env` or `docker`).
     pub origin: Origin,
+    pub source: SpecSource,
     pub profiles: Vec<String>,
     pub image: Option<Field<String>>,
     pub user: Option<Field<String>>,
@@ -154,6 +225,13 @@ pub struct ContainerSpec {
     pub tmpfs: Vec<Field<String>>,
     pub devices: Vec<Field<String>>,
     pub ports: Vec<Field<Port>>,
+    /// `-P` / `--publish-all`.
+    pub publish_all: Option<Field<bool>>,
+    pub device_cgroup_rules: Vec<Field<String>>,
+    pub cgroup_parent: Option<Field<String>>,
+    /// `logging.driver`, `--log-driver`.
+    pub log_driver: Option<Field<String>>,
+    pub oom_kill_disable: Option<Field<bool>>,
     pub environment: Vec<(Field<String>, Option<Field<String>>)>,
     pub secrets: Vec<Field<String>>,
     pub limits: Limits,
@@ -171,6 +249,7 @@ impl ContainerSpec {
         ContainerSpec {
             name: name.into(),
             origin,
+            source: SpecSource::Compose,
             profiles: Vec::new(),
             image: None,
             user: None,
@@ -194,6 +273,11 @@ impl ContainerSpec {
             tmpfs: Vec::new(),
             devices: Vec::new(),
             ports: Vec::new(),
+            publish_all: None,
+            device_cgroup_rules: Vec::new(),
+            cgroup_parent: None,
+            log_driver: None,
+            oom_kill_disable: None,
             environment: Vec::new(),
             secrets: Vec::new(),
             limits: Limits::default(),
@@ -206,13 +290,23 @@ impl ContainerSpec {
             use_api_socket: None,
         }
     }
+
+    /// Whether a measure that is not written can be reported as missing.
+    pub fn judges_missing(&self) -> bool {
+        self.source.judges_missing()
+    }
+
+    pub fn command(&self) -> Option<&CommandInfo> {
+        self.source.command()
+    }
 }
 
-/// A network: a compose network, or (later) a `docker network create`.
+/// A network: a compose network, or a `docker network create`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NetworkSpec {
     /// The name in the project (`default` for the implicit one).
     pub name: String,
+    pub source: SpecSource,
     /// The network's key, or for the implicit default network the first
     /// service that uses it.
     pub origin: Origin,

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use dockhard_parser::compose::Project;
-use dockhard_parser::spec::{ContainerSpec, Origin};
+use dockhard_parser::spec::{CommandKind, ContainerSpec, NetworkSpec, Origin, SpecSource};
 use dockhard_parser::{Dockerfile, Span};
 
 use crate::diagnostic::{Diagnostic, Fix, Label, Severity, SourceFile};
@@ -78,28 +78,71 @@ impl DockerfileContext<'_> {
     }
 }
 
-/// The files of a project, as the diagnostics show them.
-pub struct ProjectFiles<'a> {
-    pub project: &'a Project,
-    /// One per `project.files`, same order.
+/// The files of a lint unit, as the diagnostics show them (index: the
+/// `FileId` of an [`Origin`]): a compose project's files, a GitLab CI file
+/// and its includes, or one file.
+pub struct UnitFiles<'a> {
+    /// The compose project, for compose units (rules follow a service's
+    /// `build:` into its Dockerfile).
+    pub project: Option<&'a Project>,
     pub files: Vec<Arc<SourceFile>>,
 }
 
-impl ProjectFiles<'_> {
+impl UnitFiles<'_> {
     pub fn file(&self, origin: Origin) -> Option<&Arc<SourceFile>> {
         self.files.get(origin.file)
     }
+
+    fn file_or_unknown(&self, origin: Origin) -> Arc<SourceFile> {
+        self.file(origin)
+            .cloned()
+            .unwrap_or_else(|| SourceFile::new("<unknown>", String::new()))
+    }
 }
 
-/// The context of a rule over one container (a compose service).
+/// How a spec is named in a finding's message: the service's profiles for
+/// compose, the command and the container (`--name`, else the image) for a
+/// command line.
+fn naming(spec_name: &str, profiles: &[String], source: &SpecSource) -> String {
+    match source {
+        SpecSource::Compose if profiles.is_empty() => String::new(),
+        SpecSource::Compose => {
+            let list: Vec<String> = profiles.iter().map(|p| format!("`{p}`")).collect();
+            let word = if list.len() == 1 {
+                "profile"
+            } else {
+                "profiles"
+            };
+            format!(" (service `{spec_name}`, {word} {})", list.join(", "))
+        }
+        SpecSource::Command(c) => {
+            let command = c.command_name();
+            match (&c.container_name, c.kind) {
+                (Some(name), CommandKind::Exec) => format!(" (`{command}` in container `{name}`)"),
+                (Some(name), _) => format!(" (`{command}`, container `{name}`)"),
+                (None, CommandKind::Container | CommandKind::Service) if spec_name != command => {
+                    format!(" (`{command}` of `{spec_name}`)")
+                }
+                (None, CommandKind::Exec) if spec_name != command => {
+                    format!(" (`{command}` in `{spec_name}`)")
+                }
+                _ => format!(" (`{command}`)"),
+            }
+        }
+    }
+}
+
+/// The context of a rule over one container: a compose service or a
+/// command line.
 pub struct ContainerContext<'a> {
     pub spec: &'a ContainerSpec,
-    pub files: &'a ProjectFiles<'a>,
+    pub files: &'a UnitFiles<'a>,
     pub(crate) reporter: Reporter<'a>,
 }
 
 impl<'a> ContainerContext<'a> {
-    pub fn project(&self) -> &'a Project {
+    /// The compose project the service belongs to (`None` for a command line).
+    pub fn project(&self) -> Option<&'a Project> {
         self.files.project
     }
 
@@ -107,9 +150,37 @@ impl<'a> ContainerContext<'a> {
         self.reporter.settings
     }
 
+    /// Whether the container comes from a command line.
+    pub fn is_command(&self) -> bool {
+        self.spec.command().is_some()
+    }
+
+    /// The compose wording or the command-line wording of a setting.
+    pub fn says(&self, compose: &'static str, command_line: &'static str) -> &'static str {
+        if self.is_command() {
+            command_line
+        } else {
+            compose
+        }
+    }
+
+    /// The text written at `origin` (`-u 0`, `--cap-add=SYS_ADMIN`).
+    pub fn written(&self, origin: Origin) -> &'a str {
+        let files = self.files;
+        origin
+            .span
+            .slice(files.file(origin).map_or("", |f| f.text.as_str()))
+    }
+
+    /// What a missing measure is reported at: "service" or "command".
+    pub fn owner_label(&self) -> &'static str {
+        self.says("service", "command")
+    }
+
     /// Starts a finding where `origin` was written. A value that came
     /// through an anchor or merge key gets a label where it was defined; a
-    /// service under a profile is named with it.
+    /// service under a profile is named with it; a command line names its
+    /// container.
     pub fn report(&mut self, origin: Origin, message: impl Into<String>) -> DiagnosticBuilder<'_> {
         let severity = self.reporter.severity;
         self.report_rated(origin, severity, message)
@@ -124,36 +195,21 @@ impl<'a> ContainerContext<'a> {
     ) -> DiagnosticBuilder<'_> {
         let severity = self.reporter.severity_for(rated);
         let mut message = message.into();
-        if !self.spec.profiles.is_empty() {
-            let profiles: Vec<String> = self
-                .spec
-                .profiles
-                .iter()
-                .map(|p| format!("`{p}`"))
-                .collect();
-            let word = if profiles.len() == 1 {
-                "profile"
-            } else {
-                "profiles"
-            };
-            message.push_str(&format!(
-                " (service `{}`, {word} {})",
-                self.spec.name,
-                profiles.join(", ")
-            ));
-        }
+        message.push_str(&naming(
+            &self.spec.name,
+            &self.spec.profiles,
+            &self.spec.source,
+        ));
         let files = self.files;
-        let file = files
-            .file(origin)
-            .cloned()
-            .unwrap_or_else(|| SourceFile::new("<unknown>", String::new()));
+        let is_command = self.is_command();
+        let file = files.file_or_unknown(origin);
         let mut builder = self.reporter.start(&file, origin.span, severity, message);
         if origin.is_aliased() {
             builder = builder.secondary(origin.defined, "defined here, through an anchor");
         }
         // A value from an override or an extended file: show the service too.
         let service = self.spec.origin;
-        if origin.file != service.file {
+        if origin.file != service.file && !is_command {
             let name = self.spec.name.clone();
             builder =
                 builder.related_origin(files, service, format!("service `{name}` is defined here"));
@@ -162,31 +218,38 @@ impl<'a> ContainerContext<'a> {
     }
 }
 
-/// The context of a rule over a whole project (its networks).
-pub struct ProjectContext<'a> {
-    pub files: &'a ProjectFiles<'a>,
+/// The context of a rule over one network: a compose network (the implicit
+/// `default` included) or a `docker network create`.
+pub struct NetworkContext<'a> {
+    pub network: &'a NetworkSpec,
+    pub files: &'a UnitFiles<'a>,
     pub(crate) reporter: Reporter<'a>,
 }
 
-impl<'a> ProjectContext<'a> {
-    pub fn project(&self) -> &'a Project {
-        self.files.project
-    }
-
+impl NetworkContext<'_> {
     pub fn settings(&self) -> &Settings {
         self.reporter.settings
     }
 
+    pub fn is_command(&self) -> bool {
+        self.network.source.command().is_some()
+    }
+
+    /// The text of the file at `origin` (for a name written there).
+    pub fn text_at(&self, origin: Origin) -> &str {
+        origin
+            .span
+            .slice(self.files.file(origin).map_or("", |f| f.text.as_str()))
+    }
+
     pub fn report(&mut self, origin: Origin, message: impl Into<String>) -> DiagnosticBuilder<'_> {
         let severity = self.reporter.severity;
-        let files = self.files;
-        let file = files
-            .file(origin)
-            .cloned()
-            .unwrap_or_else(|| SourceFile::new("<unknown>", String::new()));
-        let builder = self
-            .reporter
-            .start(&file, origin.span, severity, message.into());
+        let file = self.files.file_or_unknown(origin);
+        let mut message = message.into();
+        if let SpecSource::Command(c) = &self.network.source {
+            message.push_str(&format!(" (`{}`)", c.command_name()));
+        }
+        let builder = self.reporter.start(&file, origin.span, severity, message);
         if origin.is_aliased() {
             builder.secondary(origin.defined, "defined here, through an anchor")
         } else {
@@ -237,10 +300,10 @@ impl DiagnosticBuilder<'_> {
         })
     }
 
-    /// A secondary label at an origin of the project.
+    /// A secondary label at an origin of the unit.
     pub fn related_origin(
         self,
-        files: &ProjectFiles<'_>,
+        files: &UnitFiles<'_>,
         origin: Origin,
         message: impl Into<String>,
     ) -> Self {

@@ -20,7 +20,9 @@ pub mod suppression;
 
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, SourceFile};
 pub use kind::FileKind;
-pub use linter::{lint_dockerfile, lint_project, load, project_files};
+pub use linter::{
+    command_files, lint_commands, lint_dockerfile, lint_project, load, project_files,
+};
 pub use registry::RULES;
 pub use rule::RuleMeta;
 pub use settings::Settings;

@@ -3,10 +3,14 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use dockhard_parser::Dockerfile;
+use dockhard_parser::commandline::{self, CommandLines};
 use dockhard_parser::compose::{FileRole, Project};
+use dockhard_parser::dockerfile::Kind;
+use dockhard_parser::kinds::CommandInput;
+use dockhard_parser::spec::{ContainerSpec, NetworkSpec};
+use dockhard_parser::{Dockerfile, Span};
 
-use crate::context::{ContainerContext, DockerfileContext, ProjectContext, ProjectFiles, Reporter};
+use crate::context::{ContainerContext, DockerfileContext, NetworkContext, Reporter, UnitFiles};
 use crate::diagnostic::{Diagnostic, SourceFile, sort_and_dedup};
 use crate::registry::RULES;
 use crate::rules::meta::dh001_dockerfile_syntax::DOCKERFILE_SYNTAX;
@@ -128,6 +132,34 @@ pub fn lint_dockerfile(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagn
         };
         check(&mut cx);
     }
+    // `docker run` inside a RUN: judged on the values written there.
+    let mut lines = CommandLines::default();
+    for instruction in &df.instructions {
+        let target = match &instruction.kind {
+            Kind::Onbuild(inner) => inner.as_ref(),
+            _ => instruction,
+        };
+        if matches!(target.kind, Kind::Run(_))
+            && let Some(script) = target.script()
+        {
+            let found = commandline::analyse_script(script, 0, true);
+            lines.containers.extend(found.containers);
+            lines.networks.extend(found.networks);
+        }
+    }
+    if !lines.containers.is_empty() || !lines.networks.is_empty() {
+        let files = UnitFiles {
+            project: None,
+            files: vec![file.clone()],
+        };
+        run_spec_rules(
+            &files,
+            &lines.containers,
+            &lines.networks,
+            settings,
+            &mut diagnostics,
+        );
+    }
     let suppressions = vec![(
         file.clone(),
         suppression::dockerfile_suppressions(&df, &file.text),
@@ -143,7 +175,7 @@ pub fn project_files<'a>(
     project: &'a Project,
     display: &dyn Fn(&Path) -> PathBuf,
     known: &[Arc<SourceFile>],
-) -> ProjectFiles<'a> {
+) -> UnitFiles<'a> {
     let files = project
         .files
         .iter()
@@ -156,13 +188,57 @@ pub fn project_files<'a>(
                 .unwrap_or_else(|| SourceFile::new(shown, f.text.clone()))
         })
         .collect();
-    ProjectFiles { project, files }
+    UnitFiles {
+        project: Some(project),
+        files,
+    }
+}
+
+/// Runs the container rules over containers and the network rules over
+/// networks, each rule only on the specs it judges.
+fn run_spec_rules(
+    files: &UnitFiles<'_>,
+    containers: &[ContainerSpec],
+    networks: &[NetworkSpec],
+    settings: &Settings,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for rule in RULES {
+        if let Some(check) = rule.container {
+            for spec in containers.iter().filter(|s| rule.judges(&s.source)) {
+                let Some(reporter) = reporter(rule, settings, diagnostics) else {
+                    break;
+                };
+                let mut cx = ContainerContext {
+                    spec,
+                    files,
+                    reporter,
+                };
+                check(&mut cx);
+            }
+        }
+        if let Some(check) = rule.network {
+            for network in networks {
+                let Some(reporter) = reporter(rule, settings, diagnostics) else {
+                    break;
+                };
+                let mut cx = NetworkContext {
+                    network,
+                    files,
+                    reporter,
+                };
+                check(&mut cx);
+            }
+        }
+    }
 }
 
 /// Lints a loaded compose project: its structure (DH002), each service, and
 /// the project's networks.
-pub fn lint_project(files: &ProjectFiles<'_>, settings: &Settings) -> Vec<Diagnostic> {
-    let project = files.project;
+pub fn lint_project(files: &UnitFiles<'_>, settings: &Settings) -> Vec<Diagnostic> {
+    let Some(project) = files.project else {
+        return Vec::new();
+    };
     let mut diagnostics = Vec::new();
     if let Some(severity) = settings.severity_of(COMPOSE_SYNTAX.code) {
         for error in &project.errors {
@@ -183,34 +259,99 @@ pub fn lint_project(files: &ProjectFiles<'_>, settings: &Settings) -> Vec<Diagno
             });
         }
     }
-    for rule in RULES {
-        if let Some(check) = rule.container {
-            for spec in &project.services {
-                let Some(reporter) = reporter(rule, settings, &mut diagnostics) else {
-                    break;
-                };
-                let mut cx = ContainerContext {
-                    spec,
-                    files,
-                    reporter,
-                };
-                check(&mut cx);
-            }
-        }
-        if let Some(check) = rule.project {
-            let Some(reporter) = reporter(rule, settings, &mut diagnostics) else {
-                continue;
-            };
-            let mut cx = ProjectContext { files, reporter };
-            check(&mut cx);
-        }
-    }
+    run_spec_rules(
+        files,
+        &project.services,
+        &project.networks,
+        settings,
+        &mut diagnostics,
+    );
     let suppressions: Vec<_> = files
         .files
         .iter()
         .zip(&project.files)
         .filter(|(_, f)| matches!(f.role, FileRole::Compose | FileRole::Referenced))
         .map(|(s, _)| (s.clone(), suppression::yaml_suppressions(&s.text)))
+        .collect();
+    let mut diagnostics = suppression::apply(diagnostics, &suppressions, settings);
+    sort_and_dedup(&mut diagnostics);
+    diagnostics
+}
+
+/// The source files of a command-line input, with their paths as `display`
+/// shows them.
+pub fn command_files(
+    input: &CommandInput,
+    display: &dyn Fn(&Path) -> PathBuf,
+) -> UnitFiles<'static> {
+    UnitFiles {
+        project: None,
+        files: input
+            .files
+            .iter()
+            .map(|f| SourceFile::new(display(&f.path), f.text.clone()))
+            .collect(),
+    }
+}
+
+/// Lints a command-line input (script, Makefile, CI file, systemd unit):
+/// the `docker`/`podman` commands of its shell text.
+pub fn lint_commands(
+    files: &UnitFiles<'_>,
+    input: &CommandInput,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for (origin, message) in &input.extracted.errors {
+        if let Some(file) = files.file(*origin) {
+            diagnostics.extend(unreadable(file, settings, message.clone(), origin.span));
+        }
+    }
+    let lines = commandline::analyse(&input.extracted.blocks);
+    run_spec_rules(
+        files,
+        &lines.containers,
+        &lines.networks,
+        settings,
+        &mut diagnostics,
+    );
+    // Comments of the input's own syntax, and shell comments in its blocks.
+    let yaml = input.kind.is_yaml();
+    let suppressions: Vec<_> = files
+        .files
+        .iter()
+        .enumerate()
+        .map(|(id, f)| {
+            let in_file = |c: &&dockhard_parser::location::Origin| c.file == id;
+            let own: Vec<Span> = input
+                .extracted
+                .comments
+                .iter()
+                .filter(in_file)
+                .map(|c| c.span)
+                .collect();
+            let shell: Vec<Span> = lines
+                .comments
+                .iter()
+                .filter(in_file)
+                .map(|c| c.span)
+                .collect();
+            let commands: Vec<Span> = lines
+                .commands
+                .iter()
+                .filter(|c| c.file == id)
+                .map(|c| c.span)
+                .collect();
+            let mut list = if yaml {
+                suppression::yaml_suppressions(&f.text)
+            } else {
+                suppression::command_line_suppressions(&f.text, &own, &commands)
+            };
+            list.extend(suppression::command_line_suppressions(
+                &f.text, &shell, &commands,
+            ));
+            (f.clone(), list)
+        })
         .collect();
     let mut diagnostics = suppression::apply(diagnostics, &suppressions, settings);
     sort_and_dedup(&mut diagnostics);

@@ -17,9 +17,11 @@ pub static RULES: &[&RuleMeta] = &[
     &rules::privilege::dh105_no_new_privileges::NO_NEW_PRIVILEGES,
     &rules::privilege::dh106_cap_drop_all::CAP_DROP_ALL,
     &rules::privilege::dh107_cap_add_dangerous::CAP_ADD_DANGEROUS,
+    &rules::privilege::dh117_exec_as_root::EXEC_AS_ROOT,
     &rules::privilege::dh118_sudo::SUDO,
     &rules::filesystem::dh200_read_only_rootfs::READ_ONLY_ROOTFS,
     &rules::network::dh300_icc_enabled::ICC_ENABLED,
+    &rules::network::dh301_default_bridge::DEFAULT_BRIDGE,
     &rules::build::dh700_insecure_build::INSECURE_BUILD,
     &rules::build::dh701_build_host_network::BUILD_HOST_NETWORK,
 ];

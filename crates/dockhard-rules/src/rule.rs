@@ -1,8 +1,9 @@
 //! Rule metadata and the `declare_rule!` macro that keeps it, with the
 //! rule's documentation, next to the code.
 
-use crate::context::{ContainerContext, DockerfileContext, ProjectContext};
+use crate::context::{ContainerContext, DockerfileContext, NetworkContext};
 use crate::diagnostic::Severity;
+use dockhard_parser::spec::CommandKind;
 
 /// Topic groups of the catalogue (the hundreds digit of the code).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -117,11 +118,15 @@ pub enum FixAvailability {
 /// A check over a parsed Dockerfile.
 pub type DockerfileCheck = fn(&mut DockerfileContext<'_>);
 
-/// A check over one container (a compose service; later a command line).
+/// A check over one container (a compose service or a command line).
 pub type ContainerCheck = fn(&mut ContainerContext<'_>);
 
-/// A check over a whole project (its networks).
-pub type ProjectCheck = fn(&mut ProjectContext<'_>);
+/// A check over one network (compose, or `docker network create`).
+pub type NetworkCheck = fn(&mut NetworkContext<'_>);
+
+/// The command lines a container check judges unless the rule says
+/// otherwise: those that create a container.
+pub const CREATES_CONTAINERS: &[CommandKind] = &[CommandKind::Container, CommandKind::Service];
 
 /// Everything known about a rule, and its entry points.
 #[derive(Debug)]
@@ -140,7 +145,21 @@ pub struct RuleMeta {
     pub doc: &'static str,
     pub dockerfile: Option<DockerfileCheck>,
     pub container: Option<ContainerCheck>,
-    pub project: Option<ProjectCheck>,
+    pub network: Option<NetworkCheck>,
+    /// Which command lines the container check judges (compose services
+    /// are always judged): `docker exec` creates no container, and
+    /// `docker build` only builds.
+    pub commands: &'static [CommandKind],
+}
+
+impl RuleMeta {
+    /// Whether the container check applies to a spec from this source.
+    pub fn judges(&self, source: &dockhard_parser::spec::SpecSource) -> bool {
+        match source.command() {
+            None => true,
+            Some(c) => self.commands.contains(&c.kind),
+        }
+    }
 }
 
 impl RuleMeta {
@@ -215,9 +234,10 @@ macro_rules! declare_rule {
             sources: [$($source:expr),* $(,)?],
             fix: $fix:ident,
             core: $core:literal,
+            $(commands: [$($command:ident),* $(,)?],)?
             $(dockerfile: $dockerfile:path,)?
             $(container: $container:path,)?
-            $(project: $project:path,)?
+            $(network: $network:path,)?
         }
     ) => {
         $vis static $ident: $crate::rule::RuleMeta = $crate::rule::RuleMeta {
@@ -236,9 +256,14 @@ macro_rules! declare_rule {
             doc: concat!($($doc, "\n"),*),
             dockerfile: $crate::declare_rule!(@opt $($dockerfile)?),
             container: $crate::declare_rule!(@opt $($container)?),
-            project: $crate::declare_rule!(@opt $($project)?),
+            network: $crate::declare_rule!(@opt $($network)?),
+            commands: $crate::declare_rule!(@commands $([$($command),*])?),
         };
     };
+    (@commands [$($command:ident),*]) => {
+        &[$(dockhard_parser::spec::CommandKind::$command),*]
+    };
+    (@commands) => { $crate::rule::CREATES_CONTAINERS };
     (@opt $check:path) => { Some($check) };
     (@opt) => { None };
 }

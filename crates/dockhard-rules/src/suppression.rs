@@ -190,6 +190,95 @@ pub fn yaml_suppressions(text: &str) -> Vec<Suppression> {
     out
 }
 
+/// The line around `offset`: from its start to its end (without the
+/// line break).
+fn line_at(text: &str, offset: usize) -> Span {
+    let offset = offset.min(text.len());
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    Span::from_range(start..end)
+}
+
+/// Suppressions in a command-line input: a comment on its own line applies
+/// to the next line with content and to every command that starts on it
+/// (across its continuation lines); a comment inside a command, or after
+/// one on its line, to that command. `comments` are the comment spans
+/// (from `#` or `;` on), `commands` the spans of the commands found.
+pub fn command_line_suppressions(
+    text: &str,
+    comments: &[Span],
+    commands: &[Span],
+) -> Vec<Suppression> {
+    let mut out = Vec::new();
+    for c in comments {
+        let written = c.slice(text);
+        // systemd's `;` comments: read them as `#` ones.
+        let normalized;
+        let written = match written.strip_prefix(';') {
+            Some(rest) => {
+                normalized = format!("#{rest}");
+                normalized.as_str()
+            }
+            None => written,
+        };
+        let Some((global, codes, reason)) = parse_comment(written, c.start) else {
+            continue;
+        };
+        let scope = if global {
+            None
+        } else {
+            let line = line_at(text, c.start as usize);
+            let before = text
+                .get(line.start as usize..c.start as usize)
+                .unwrap_or("");
+            let own_line = before.trim().is_empty();
+            let around: Vec<Span> = commands
+                .iter()
+                .copied()
+                .filter(|cmd| {
+                    if own_line {
+                        cmd.start < c.start && c.end <= cmd.end
+                    } else {
+                        cmd.start <= line.end && line.start <= cmd.end
+                    }
+                })
+                .collect();
+            if let Some(first) = around.first() {
+                Some(around.iter().fold(*first, |a, b| a.cover(*b)).cover(line))
+            } else if own_line {
+                // The next line with content (comment lines skipped).
+                let mut pos = (line.end as usize + 1).min(text.len());
+                let mut next = None;
+                while pos < text.len() {
+                    let l = line_at(text, pos);
+                    let t = l.slice(text).trim();
+                    if !t.is_empty() && !t.starts_with('#') && !t.starts_with(';') {
+                        next = Some(l);
+                        break;
+                    }
+                    pos = l.end as usize + 1;
+                }
+                Some(match next {
+                    Some(l) => commands
+                        .iter()
+                        .filter(|cmd| l.start <= cmd.start && cmd.start <= l.end)
+                        .fold(l, |a, b| a.cover(*b)),
+                    None => Span::empty_at(c.end),
+                })
+            } else {
+                Some(line)
+            }
+        };
+        out.push(Suppression {
+            comment: *c,
+            codes,
+            reason,
+            scope,
+        });
+    }
+    out
+}
+
 fn covers(s: &Suppression, d: &Diagnostic) -> bool {
     let in_scope = match s.scope {
         None => true,

@@ -113,7 +113,17 @@ fn lint_snippet(code: &str, lang: &str, text: String) -> usize {
             let files = project_files(&project, &|p| p.to_path_buf(), &[]);
             lint_project(&files, &settings)
         }
-        other => panic!("{code}: code block in `{other}`, expected dockerfile or yaml"),
+        "sh" => {
+            let input = dockhard_parser::kinds::load_command_input(
+                dockhard_rules::FileKind::Script,
+                std::path::Path::new("doc.sh"),
+                text,
+                &Mem(String::new()),
+            );
+            let files = dockhard_rules::command_files(&input, &|p| p.to_path_buf());
+            dockhard_rules::lint_commands(&files, &input, &settings)
+        }
+        other => panic!("{code}: code block in `{other}`, expected dockerfile, yaml or sh"),
     };
     diagnostics.iter().filter(|d| d.code == code).count()
 }

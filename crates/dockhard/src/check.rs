@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 
-use dockhard_parser::compose::{Loader, load_project};
+use dockhard_parser::compose::load_project;
+use dockhard_parser::kinds::load_command_input;
+use dockhard_parser::loader::Loader;
 use dockhard_rules::config::{
     Config, ConfigError, FailLevel as ConfigFailLevel, Overrides, find_config, load_config,
 };
@@ -15,23 +17,16 @@ use dockhard_rules::diagnostic::sort_and_dedup;
 use dockhard_rules::kind::compose_projects;
 use dockhard_rules::settings::Selector;
 use dockhard_rules::{
-    Diagnostic, FileKind, Settings, Severity, SourceFile, lint_dockerfile, lint_project, linter,
-    load, project_files,
+    Diagnostic, FileKind, Settings, Severity, SourceFile, command_files, lint_commands,
+    lint_dockerfile, lint_project, linter, load, project_files,
 };
 use rayon::prelude::*;
 
 use crate::cli::{CheckArgs, ColorChoice, FailLevel, OutputFormat};
 use crate::discover::{Input, Origin, discover};
+use crate::outcome::Outcome;
 use crate::paths::display_path;
 use crate::{fix, output};
-
-/// What a run found.
-pub struct Outcome {
-    /// Sorted by path, position and code; no repeats.
-    pub diagnostics: Vec<Diagnostic>,
-    /// Every file that was linted (display paths).
-    pub files: BTreeSet<PathBuf>,
-}
 
 fn selectors(list: &[String]) -> Result<Vec<Selector>, String> {
     list.iter()
@@ -162,7 +157,7 @@ fn color_on(terminal: bool) -> bool {
     terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-/// Reads compose files from disk, except those given on standard input.
+/// Reads files from disk, except those given on standard input.
 struct OverlayLoader {
     overlay: HashMap<PathBuf, String>,
 }
@@ -178,12 +173,43 @@ impl Loader for OverlayLoader {
     fn env(&self, name: &str) -> Option<String> {
         std::env::var(name).ok()
     }
+
+    fn list(&self, dir: &Path) -> Vec<PathBuf> {
+        dockhard_parser::loader::FsLoader.list(dir)
+    }
 }
 
-/// One piece of work: a Dockerfile, or a compose project (base file first).
+/// One piece of work: a file linted on its own (a Dockerfile, or a
+/// command-line input with the files it includes), or a compose project
+/// (base file first).
 enum Unit {
-    Dockerfile(Input),
+    Single(Input),
     Compose(Vec<Input>),
+}
+
+impl Unit {
+    /// The file whose configuration the unit is linted with.
+    fn first_path(&self) -> PathBuf {
+        match self {
+            Unit::Single(input) => load_path(input),
+            Unit::Compose(inputs) => inputs.first().map(load_path).unwrap_or_default(),
+        }
+    }
+}
+
+/// A file that could not be read: DH006 and nothing else.
+fn unreadable_outcome(input: &Input, error: &std::io::Error, settings: &Settings) -> Outcome {
+    let file = SourceFile::new(input.display.clone(), String::new());
+    let d = linter::unreadable(
+        &file,
+        settings,
+        format!("cannot read the file: {error}"),
+        dockhard_parser::Span::empty_at(0),
+    );
+    Outcome {
+        diagnostics: d.into_iter().collect(),
+        files: BTreeSet::from([file.path.clone()]),
+    }
 }
 
 /// Lints one Dockerfile given its bytes.
@@ -231,101 +257,120 @@ fn load_path(input: &Input) -> PathBuf {
     }
 }
 
+/// Lints a script, Makefile, CI file or unit: its shell text is parsed only
+/// when it names `docker` or `podman` (or holds a suppression comment).
+fn lint_command_input(
+    input: &Input,
+    stdin: &Option<Vec<u8>>,
+    settings: &Settings,
+    cwd: &Path,
+) -> Outcome {
+    let bytes = match read(input, stdin) {
+        Ok(b) => b,
+        Err(e) => return unreadable_outcome(input, &e, settings),
+    };
+    let (file, unreadable) = load(input.display.clone(), bytes, settings);
+    let mut outcome = Outcome {
+        diagnostics: unreadable.into_iter().collect(),
+        files: BTreeSet::from([file.path.clone()]),
+    };
+    // A workflow's container options name no program, and a GitLab CI file
+    // may include others: those are always read.
+    let quiet = !dockhard_parser::commandline::may_hold_commands(&file.text)
+        && !file.text.contains("dockhard")
+        && !matches!(input.kind, FileKind::GitlabCi | FileKind::GithubActions);
+    if !outcome.diagnostics.is_empty() || quiet {
+        return outcome;
+    }
+    let path = load_path(input);
+    let loader = OverlayLoader {
+        overlay: HashMap::new(),
+    };
+    let command_input = load_command_input(input.kind, &path, file.text.clone(), &loader);
+    let display = |p: &Path| {
+        if p == path {
+            input.display.clone()
+        } else {
+            display_path(p, cwd)
+        }
+    };
+    let files = command_files(&command_input, &display);
+    outcome
+        .files
+        .extend(files.files.iter().map(|f| f.path.clone()));
+    outcome
+        .diagnostics
+        .extend(lint_commands(&files, &command_input, settings));
+    outcome
+}
+
+fn lint_compose(
+    inputs: &[Input],
+    stdin: &Option<Vec<u8>>,
+    settings: &Settings,
+    cwd: &Path,
+) -> Outcome {
+    let mut outcome = Outcome::default();
+    let mut overlay = HashMap::new();
+    for input in inputs {
+        match read(input, stdin).map(|b| load(input.display.clone(), b, settings)) {
+            Ok((file, None)) => {
+                if input.origin == Origin::Stdin {
+                    overlay.insert(load_path(input), file.text.clone());
+                }
+            }
+            Ok((file, Some(d))) => {
+                outcome.files.insert(file.path.clone());
+                outcome.diagnostics.push(d);
+                return outcome;
+            }
+            Err(e) => return unreadable_outcome(input, &e, settings),
+        }
+    }
+    let paths: Vec<PathBuf> = inputs.iter().map(load_path).collect();
+    let loader = OverlayLoader { overlay };
+    let project = load_project(&paths, &loader);
+    let display = |p: &Path| display_path(p, cwd);
+    let pf = project_files(&project, &display, &[]);
+    for (f, pfile) in pf.files.iter().zip(&project.files) {
+        if matches!(
+            pfile.role,
+            dockhard_parser::compose::FileRole::Compose
+                | dockhard_parser::compose::FileRole::Referenced
+        ) {
+            outcome.files.insert(f.path.clone());
+        }
+    }
+    outcome.diagnostics.extend(lint_project(&pf, settings));
+    outcome
+}
+
 fn lint_unit(unit: &Unit, stdin: &Option<Vec<u8>>, settings: &Settings, cwd: &Path) -> Outcome {
-    let mut files = BTreeSet::new();
     match unit {
-        Unit::Dockerfile(input) => {
+        Unit::Single(input) if input.kind == FileKind::Dockerfile => {
             let (file, diagnostics) = lint_dockerfile_input(input, read(input, stdin), settings);
-            files.insert(file.path.clone());
-            Outcome { diagnostics, files }
-        }
-        Unit::Compose(inputs) => {
-            let mut diagnostics = Vec::new();
-            let mut overlay = HashMap::new();
-            for input in inputs {
-                match read(input, stdin).map(|b| load(input.display.clone(), b, settings)) {
-                    Ok((file, None)) => {
-                        if input.origin == Origin::Stdin {
-                            overlay.insert(load_path(input), file.text.clone());
-                        }
-                    }
-                    Ok((file, Some(d))) => {
-                        files.insert(file.path.clone());
-                        diagnostics.push(d);
-                        return Outcome { diagnostics, files };
-                    }
-                    Err(e) => {
-                        let file = SourceFile::new(input.display.clone(), String::new());
-                        files.insert(file.path.clone());
-                        diagnostics.extend(linter::unreadable(
-                            &file,
-                            settings,
-                            format!("cannot read the file: {e}"),
-                            dockhard_parser::Span::empty_at(0),
-                        ));
-                        return Outcome { diagnostics, files };
-                    }
-                }
+            Outcome {
+                diagnostics,
+                files: BTreeSet::from([file.path.clone()]),
             }
-            let paths: Vec<PathBuf> = inputs.iter().map(load_path).collect();
-            let loader = OverlayLoader { overlay };
-            let project = load_project(&paths, &loader);
-            let display = |p: &Path| display_path(p, cwd);
-            let pf = project_files(&project, &display, &[]);
-            for (f, pfile) in pf.files.iter().zip(&project.files) {
-                if matches!(
-                    pfile.role,
-                    dockhard_parser::compose::FileRole::Compose
-                        | dockhard_parser::compose::FileRole::Referenced
-                ) {
-                    files.insert(f.path.clone());
-                }
-            }
-            diagnostics.extend(lint_project(&pf, settings));
-            Outcome { diagnostics, files }
         }
+        Unit::Single(input) => lint_command_input(input, stdin, settings, cwd),
+        Unit::Compose(inputs) => lint_compose(inputs, stdin, settings, cwd),
     }
 }
 
-pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
-    let started = Instant::now();
-    let cwd =
-        std::env::current_dir().map_err(|e| format!("cannot read the working directory: {e}"))?;
-    let mut configs = Configs::new(&args, &cwd)?;
-    let only_compose_set = !args.compose_files.is_empty() && args.paths.is_empty();
-    let found = if only_compose_set {
-        crate::discover::Discovery::default()
-    } else {
-        discover(&args.paths, args.kind, args.stdin_filename.as_deref(), &cwd)
-    };
-    for path in &found.missing {
-        eprintln!("dockhard: {}: no such file or directory", path.display());
-    }
-    for path in &found.skipped {
-        eprintln!(
-            "dockhard: {}: not a Dockerfile or compose file (by name or content); skipped (use --kind to force)",
-            path.display()
-        );
-    }
-    let mut missing = found.missing.len();
-    let stdin = if found.inputs.iter().any(|i| i.origin == Origin::Stdin) {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|e| format!("cannot read standard input: {e}"))?;
-        Some(buf)
-    } else {
-        None
-    };
-
+/// The units of a run: each file alone, compose files grouped into projects
+/// (plus the explicit `--compose-file` set). Returns how many explicit
+/// compose files were missing.
+fn plan_units(inputs: Vec<Input>, compose_files: &[PathBuf], cwd: &Path) -> (Vec<Unit>, usize) {
     let mut units = Vec::new();
     let mut compose_inputs: HashMap<PathBuf, Input> = HashMap::new();
-    for input in found.inputs {
+    for input in inputs {
         match input.kind {
-            FileKind::Dockerfile => units.push(Unit::Dockerfile(input)),
             FileKind::Compose => {
                 compose_inputs.insert(load_path(&input), input);
             }
+            _ => units.push(Unit::Single(input)),
         }
     }
     let mut compose_paths: Vec<PathBuf> = compose_inputs.keys().cloned().collect();
@@ -337,9 +382,10 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
             .collect();
         units.push(Unit::Compose(inputs));
     }
-    if !args.compose_files.is_empty() {
+    let mut missing = 0;
+    if !compose_files.is_empty() {
         let mut inputs = Vec::new();
-        for path in &args.compose_files {
+        for path in compose_files {
             if !path.is_file() {
                 eprintln!("dockhard: {}: no such file", path.display());
                 missing += 1;
@@ -347,7 +393,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
             }
             inputs.push(Input {
                 origin: Origin::File(path.clone()),
-                display: display_path(path, &cwd),
+                display: display_path(path, cwd),
                 kind: FileKind::Compose,
             });
         }
@@ -355,49 +401,28 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
             units.push(Unit::Compose(inputs));
         }
     }
+    (units, missing)
+}
 
-    // Settings per unit, from the configuration that applies to its (first)
-    // file; all configuration files are read before anything is linted.
-    let units: Vec<(Unit, Settings)> = units
-        .into_iter()
-        .map(|u| {
-            let path = match &u {
-                Unit::Dockerfile(input) => load_path(input),
-                Unit::Compose(inputs) => inputs.first().map(load_path).unwrap_or_default(),
-            };
-            let settings = configs.settings_for(&path, &cwd).clone();
-            (u, settings)
-        })
-        .collect();
-    let run_config = configs.for_dir(&cwd);
-    if configs.report_errors() {
-        return Ok(ExitCode::from(2));
-    }
-
-    let progress = crate::progress::Progress::start(units.len());
-    let outcomes: Vec<Outcome> = units
-        .par_iter()
-        .map(|(u, settings)| {
-            let o = lint_unit(u, &stdin, settings, &cwd);
-            progress.tick();
-            o
-        })
-        .collect();
-    progress.finish();
-    // A compose project is linted with the settings of its base file; a
-    // finding in another of its files (an override, an extended or included
-    // file) follows that file's own configuration and per-file-ignores.
-    let mut outcomes = outcomes;
+/// A compose project is linted with the settings of its base file; a
+/// finding in another of its files (an override, an extended or included
+/// file) follows that file's own configuration and per-file-ignores.
+fn apply_file_settings(
+    units: &[(Unit, Settings)],
+    outcomes: &mut [Outcome],
+    configs: &mut Configs,
+    cwd: &Path,
+) {
     for ((unit, _), o) in units.iter().zip(outcomes.iter_mut()) {
-        let Unit::Compose(inputs) = unit else {
-            continue;
+        let base = match unit {
+            Unit::Compose(inputs) => inputs.first().map(|i| i.display.clone()),
+            Unit::Single(input) => Some(input.display.clone()),
         };
-        let base = inputs.first().map(|i| i.display.clone());
         o.diagnostics.retain_mut(|d| {
             if Some(&d.file.path) == base.as_ref() {
                 return true;
             }
-            let settings = configs.settings_for(&d.file.path, &cwd);
+            let settings = configs.settings_for(&d.file.path, cwd);
             if !settings.is_enabled(d.code) {
                 return false;
             }
@@ -409,51 +434,37 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
             true
         });
     }
-    if configs.report_errors() {
-        return Ok(ExitCode::from(2));
-    }
-    let mut outcome = Outcome {
-        diagnostics: Vec::new(),
-        files: BTreeSet::new(),
-    };
-    for o in outcomes {
-        outcome.diagnostics.extend(o.diagnostics);
-        outcome.files.extend(o.files);
-    }
-    if args.fix {
-        let dockerfiles: Vec<(&Input, &Settings)> = units
-            .iter()
-            .filter_map(|(u, settings)| match u {
-                Unit::Dockerfile(i) => Some((i, settings)),
-                Unit::Compose(_) => None,
-            })
-            .collect();
-        fix::apply(&mut outcome.diagnostics, &dockerfiles, args.unsafe_fixes)?;
-    }
-    sort_and_dedup(&mut outcome.diagnostics);
+}
 
+/// Writes the report in the chosen format (to `--output` and, on a
+/// terminal, the human report to standard output).
+fn write_report(
+    args: &CheckArgs,
+    outcome: &Outcome,
+    cwd: &Path,
+    elapsed: std::time::Duration,
+) -> Result<(), String> {
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => color_on(std::io::stdout().is_terminal()),
     };
-    let elapsed = started.elapsed();
     let report = |format: OutputFormat, color: bool| -> Result<String, String> {
         Ok(match format {
             OutputFormat::Human => {
-                let mut s = output::human(&outcome, color);
+                let mut s = output::human(outcome, color);
                 if !args.no_summary {
-                    s.push_str(&output::summary_line(&outcome, elapsed));
+                    s.push_str(&output::summary_line(outcome, elapsed));
                 }
                 s
             }
-            OutputFormat::Concise => output::concise(&outcome),
-            OutputFormat::Json => output::json(&outcome),
-            OutputFormat::Sarif => output::sarif(&outcome, &cwd)?,
-            OutputFormat::Checkstyle => output::checkstyle(&outcome),
-            OutputFormat::Junit => output::junit(&outcome),
-            OutputFormat::Gitlab => output::gitlab(&outcome)?,
-            OutputFormat::Github => output::github(&outcome),
+            OutputFormat::Concise => output::concise(outcome),
+            OutputFormat::Json => output::json(outcome),
+            OutputFormat::Sarif => output::sarif(outcome, cwd)?,
+            OutputFormat::Checkstyle => output::checkstyle(outcome),
+            OutputFormat::Junit => output::junit(outcome),
+            OutputFormat::Gitlab => output::gitlab(outcome)?,
+            OutputFormat::Github => output::github(outcome),
         })
     };
     let to_stdout = match &args.output {
@@ -479,11 +490,12 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
             return Err(format!("cannot write the report: {e}"));
         }
     }
-    if missing > 0 {
-        return Ok(ExitCode::from(2));
-    }
-    // The command line's fail level, else the configuration's, else warning.
-    let threshold = match args.fail_level {
+    Ok(())
+}
+
+/// The command line's fail level, else the configuration's, else warning.
+fn threshold(args: &CheckArgs, run_config: Option<&Config>) -> Option<Severity> {
+    match args.fail_level {
         Some(FailLevel::Info) => Some(Severity::Info),
         Some(FailLevel::Warning) => Some(Severity::Warning),
         Some(FailLevel::Error) => Some(Severity::Error),
@@ -493,8 +505,90 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
             Some(ConfigFailLevel::Never) => None,
             None => Some(Severity::Warning),
         },
+    }
+}
+
+pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
+    let started = Instant::now();
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the working directory: {e}"))?;
+    let mut configs = Configs::new(&args, &cwd)?;
+    let only_compose_set = !args.compose_files.is_empty() && args.paths.is_empty();
+    let found = if only_compose_set {
+        crate::discover::Discovery::default()
+    } else {
+        discover(&args.paths, args.kind, args.stdin_filename.as_deref(), &cwd)
     };
-    let failing = threshold.is_some_and(|t| outcome.diagnostics.iter().any(|d| d.severity >= t));
+    for path in &found.missing {
+        eprintln!("dockhard: {}: no such file or directory", path.display());
+    }
+    for path in &found.skipped {
+        eprintln!(
+            "dockhard: {}: not a file dockhard reads (by name or content); skipped (use --kind to force)",
+            path.display()
+        );
+    }
+    let stdin = if found.inputs.iter().any(|i| i.origin == Origin::Stdin) {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        Some(buf)
+    } else {
+        None
+    };
+    let (units, missing_compose) = plan_units(found.inputs, &args.compose_files, &cwd);
+    let missing = found.missing.len() + missing_compose;
+
+    // Settings per unit, from the configuration that applies to its (first)
+    // file; all configuration files are read before anything is linted.
+    let units: Vec<(Unit, Settings)> = units
+        .into_iter()
+        .map(|u| {
+            let settings = configs.settings_for(&u.first_path(), &cwd).clone();
+            (u, settings)
+        })
+        .collect();
+    let run_config = configs.for_dir(&cwd);
+    if configs.report_errors() {
+        return Ok(ExitCode::from(2));
+    }
+
+    let progress = crate::progress::Progress::start(units.len());
+    let mut outcomes: Vec<Outcome> = units
+        .par_iter()
+        .map(|(u, settings)| {
+            let o = lint_unit(u, &stdin, settings, &cwd);
+            progress.tick();
+            o
+        })
+        .collect();
+    progress.finish();
+    apply_file_settings(&units, &mut outcomes, &mut configs, &cwd);
+    if configs.report_errors() {
+        return Ok(ExitCode::from(2));
+    }
+    let mut outcome = Outcome::default();
+    for o in outcomes {
+        outcome.merge(o);
+    }
+    if args.fix {
+        let dockerfiles: Vec<(&Input, &Settings)> = units
+            .iter()
+            .filter_map(|(u, settings)| match u {
+                Unit::Single(i) if i.kind == FileKind::Dockerfile => Some((i, settings)),
+                _ => None,
+            })
+            .collect();
+        fix::apply(&mut outcome.diagnostics, &dockerfiles, args.unsafe_fixes)?;
+    }
+    sort_and_dedup(&mut outcome.diagnostics);
+    write_report(&args, &outcome, &cwd, started.elapsed())?;
+    if missing > 0 {
+        return Ok(ExitCode::from(2));
+    }
+    let failing = threshold(&args, run_config.as_deref())
+        .is_some_and(|t| outcome.diagnostics.iter().any(|d| d.severity >= t));
     Ok(if failing {
         ExitCode::from(1)
     } else {

@@ -11,7 +11,8 @@ use dockhard_rules::{RULES, registry};
     name = "dockhard",
     version,
     about = "A fast linter for container hardening",
-    long_about = "dockhard reads Dockerfiles and compose files and reports every place where a hardening measure \
+    long_about = "dockhard reads Dockerfiles, compose files, and docker/podman command lines in scripts, \
+                  Makefiles, CI files and systemd units, and reports every place where a hardening measure \
                   is missing or undone, with source-spanned diagnostics, a reason, and a fix \
                   where one is safe."
 )]
@@ -72,10 +73,31 @@ pub enum FailLevel {
     Never,
 }
 
+/// The kinds of input `--kind` can force (the parser's table of kinds).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum KindArg {
     Dockerfile,
     Compose,
+    Script,
+    Makefile,
+    GithubActions,
+    GitlabCi,
+    Systemd,
+}
+
+impl KindArg {
+    pub fn kind(self) -> dockhard_rules::FileKind {
+        use dockhard_rules::FileKind;
+        match self {
+            KindArg::Dockerfile => FileKind::Dockerfile,
+            KindArg::Compose => FileKind::Compose,
+            KindArg::Script => FileKind::Script,
+            KindArg::Makefile => FileKind::Makefile,
+            KindArg::GithubActions => FileKind::GithubActions,
+            KindArg::GitlabCi => FileKind::GitlabCi,
+            KindArg::Systemd => FileKind::Systemd,
+        }
+    }
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]

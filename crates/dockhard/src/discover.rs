@@ -35,18 +35,41 @@ pub struct Discovery {
 }
 
 fn kind_override(kind: Option<KindArg>) -> Option<FileKind> {
-    kind.map(|k| match k {
-        KindArg::Dockerfile => FileKind::Dockerfile,
-        KindArg::Compose => FileKind::Compose,
-    })
+    kind.map(KindArg::kind)
 }
 
-/// Recognises a file by content: a Dockerfile's first instruction is FROM or
-/// ARG; a YAML file with a top-level `services:` key is a compose file
-/// (unless it is a GitHub Actions workflow, which has `jobs:` too).
+/// The first bytes of a file (never the whole file; nothing for a FIFO or
+/// a device, which could block).
+fn first_bytes(path: &Path, n: usize) -> Option<Vec<u8>> {
+    use std::io::Read;
+    if !std::fs::metadata(path).ok()?.is_file() {
+        return None;
+    }
+    let file = std::fs::File::open(path).ok()?;
+    let mut buf = Vec::with_capacity(n);
+    file.take(n as u64).read_to_end(&mut buf).ok()?;
+    Some(buf)
+}
+
+/// A file without an extension whose first line is a shell shebang.
+fn shebang_script(path: &Path) -> Option<FileKind> {
+    if path.extension().is_some() {
+        return None;
+    }
+    let bytes = first_bytes(path, dockhard_parser::kinds::script::SHEBANG_BYTES)?;
+    FileKind::detect_content(&bytes)
+}
+
+/// Recognises a file by content: a shell shebang; a Dockerfile's first
+/// instruction is FROM or ARG; a YAML file with a top-level `services:` key
+/// is a compose file (unless it is a GitHub Actions workflow, which has
+/// `jobs:` too).
 fn sniff(path: &Path) -> Option<FileKind> {
-    let bytes = std::fs::read(path).ok()?;
-    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(64 * 1024)]);
+    let bytes = first_bytes(path, 64 * 1024)?;
+    if let Some(kind) = FileKind::detect_content(&bytes) {
+        return Some(kind);
+    }
+    let text = String::from_utf8_lossy(&bytes);
     let first = text
         .lines()
         .map(str::trim)
@@ -127,7 +150,7 @@ pub fn discover(
                 continue;
             }
             let p = entry.path();
-            if let Some(kind) = FileKind::detect(p) {
+            if let Some(kind) = FileKind::detect(p).or_else(|| shebang_script(p)) {
                 d.inputs.push(Input {
                     origin: Origin::File(p.to_path_buf()),
                     display: display_path(p, cwd),

@@ -5,6 +5,7 @@ mod check;
 mod cli;
 mod discover;
 mod fix;
+mod outcome;
 mod output;
 mod paths;
 mod progress;

@@ -303,7 +303,7 @@ const HARDENED_SERVICE: &str = "    read_only: true\n    cap_drop: [ALL]\n    se
 const NETWORKS: &str = "networks:\n  front:\n    driver_opts:\n      com.docker.network.bridge.enable_icc: \"false\"\n";
 
 #[test]
-fn compose_projects_merge_overrides_and_skip_workflows() {
+fn compose_projects_merge_overrides_and_workflows_are_not_compose_files() {
     let t = TempDir::new("compose");
     t.write(
         "app/compose.yaml",
@@ -319,13 +319,20 @@ fn compose_projects_merge_overrides_and_skip_workflows() {
     );
     let out = dockhard(&t.0, &["check", "--format", "json"]);
     let v = json(&out);
+    // The workflow is read as a workflow: its service's options are
+    // `docker create` flags.
     assert_eq!(
         codes(&v),
-        [("app/compose.override.yaml".to_string(), "DH104".to_string())],
+        [
+            (".github/workflows/ci.yml".to_string(), "DH104".to_string()),
+            ("app/compose.override.yaml".to_string(), "DH104".to_string())
+        ],
         "{v}"
     );
-    assert_eq!(v["summary"]["files"], 2);
-    assert_eq!(v["diagnostics"][0]["line"], 3);
+    assert_eq!(v["summary"]["files"], 3);
+    assert_eq!(v["diagnostics"][0]["line"], 6);
+    assert_eq!(v["diagnostics"][0]["column"], 18);
+    assert_eq!(v["diagnostics"][1]["line"], 3);
 }
 
 #[test]

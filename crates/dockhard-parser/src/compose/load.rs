@@ -15,13 +15,7 @@ use crate::span::Span;
 use crate::spec::{ContainerSpec, NetworkSpec};
 use crate::yaml;
 
-/// Reads files and the environment for the loader; the binary reads the
-/// disk, tests give fixed contents.
-pub trait Loader {
-    fn read(&self, path: &Path) -> std::io::Result<String>;
-    /// A variable of the process environment.
-    fn env(&self, name: &str) -> Option<String>;
-}
+pub use crate::loader::{FsLoader, Loader};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileRole {
@@ -521,19 +515,6 @@ fn without(node: &CNode, key: &str) -> CNode {
         m.retain(|(k, _)| k.name != key);
     }
     n
-}
-
-/// Reads files from disk and variables from the process environment.
-pub struct FsLoader;
-
-impl Loader for FsLoader {
-    fn read(&self, path: &Path) -> std::io::Result<String> {
-        std::fs::read_to_string(path)
-    }
-
-    fn env(&self, name: &str) -> Option<String> {
-        std::env::var(name).ok()
-    }
 }
 
 /// A version 1 file (services at the top level, no `services:`) is read as

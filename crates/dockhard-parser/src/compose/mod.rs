@@ -10,7 +10,7 @@ mod load;
 mod merge;
 mod normalize;
 pub mod schema;
-pub mod syntax;
+pub use crate::values as syntax;
 pub mod tree;
 
 pub use load::{

@@ -338,6 +338,14 @@ fn service(
     s.limits.pids = get("pids_limit")
         .or_else(|| limits.and_then(|l| l.get("pids")))
         .and_then(string_field);
+    s.device_cgroup_rules = get("device_cgroup_rules")
+        .map(string_list)
+        .unwrap_or_default();
+    s.cgroup_parent = get("cgroup_parent").and_then(string_field);
+    s.log_driver = get("logging")
+        .and_then(|l| l.get("driver"))
+        .and_then(string_field);
+    s.oom_kill_disable = get("oom_kill_disable").and_then(bool_field);
     s.restart = get("restart").and_then(string_field);
     if let Some(hc) = get("healthcheck") {
         s.healthcheck_disabled = hc.get("disable").and_then(bool_field).or_else(|| {
@@ -378,6 +386,7 @@ fn network(name: &str, origin: Origin, node: &CNode) -> NetworkSpec {
         .collect();
     NetworkSpec {
         name: name.to_string(),
+        source: crate::spec::SpecSource::Compose,
         origin,
         implicit: false,
         driver: node.get("driver").and_then(string_field),
@@ -413,6 +422,7 @@ pub(super) fn normalize(root: &CNode, project: &mut Project, loader: &dyn Loader
     {
         networks.push(NetworkSpec {
             name: "default".to_string(),
+            source: crate::spec::SpecSource::Compose,
             origin: first.origin,
             implicit: true,
             driver: None,

@@ -873,15 +873,14 @@ fn exec_script(source: &str, args: &[Text]) -> shell::Script {
     let mut texts = Vec::with_capacity(args.len());
     for arg in args {
         let written = arg.span.slice(source);
-        let text = if written.len() == arg.value.len() + 2
-            && written[1..written.len() - 1] == arg.value
-        {
-            MappedText::contiguous(&arg.value, arg.span.start + 1)
-        } else {
-            let mut t = MappedText::new();
-            t.push_replacement(&arg.value, arg.span);
-            t
-        };
+        let text =
+            if written.len() == arg.value.len() + 2 && written[1..written.len() - 1] == arg.value {
+                MappedText::contiguous(&arg.value, arg.span.start + 1)
+            } else {
+                let mut t = MappedText::new();
+                t.push_replacement(&arg.value, arg.span);
+                t
+            };
         words.push(shell::Word {
             value: arg.value.clone(),
             span: arg.span,

@@ -219,7 +219,7 @@ fn basename(s: &str) -> &str {
 }
 
 /// Where the effective program starts, skipping wrappers and their options.
-pub(crate) fn argv_start(words: &[Word]) -> usize {
+pub fn argv_start(words: &[Word]) -> usize {
     let mut i = 0;
     while i < words.len() {
         let name = basename(&words[i].value);

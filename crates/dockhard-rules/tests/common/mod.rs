@@ -4,7 +4,10 @@
 //! Markers: in a Dockerfile, a comment line `# expect: DH100` (several codes
 //! allowed, comma separated, repeated for repeated findings) applies to the
 //! next instruction; in YAML, a trailing `# expect: DH201` applies to its
-//! line, and one on its own line to the next line. `# fixture-select: DH118`
+//! line, and one on its own line to the next line. In command-line inputs
+//! (scripts, Makefiles, CI files, units) the same, where a code may say how
+//! many lines below that line its finding is, for commands continued over
+//! several lines: `# expect: DH105, DH107@+2`. `# fixture-select: DH118`
 //! enables more rules for the fixture (for the suppression rules). `# expect-file: DH001` is a finding outside any instruction. A
 //! fixture with no finding says `# expect: none` at the top. Compose files
 //! are linted as projects (base file, overrides, extended and included
@@ -19,8 +22,10 @@ use dockhard_parser::Dockerfile;
 use dockhard_parser::compose::{FileRole, FsLoader, load_project};
 use dockhard_rules::kind::compose_projects;
 use dockhard_rules::render::{HumanOptions, render_human};
+use dockhard_parser::kinds::load_command_input;
 use dockhard_rules::{
-    Diagnostic, FileKind, Settings, SourceFile, lint_dockerfile, lint_project, load, project_files,
+    Diagnostic, FileKind, Settings, SourceFile, command_files, lint_commands, lint_dockerfile,
+    lint_project, load, project_files,
 };
 
 pub fn workspace_root() -> PathBuf {
@@ -66,6 +71,12 @@ pub fn fixture_units(code: &str) -> Vec<Vec<PathBuf>> {
         .cloned()
         .collect();
     units.extend(compose_projects(&compose));
+    units.extend(
+        files
+            .iter()
+            .filter(|p| command_kind(p).is_some())
+            .map(|p| vec![p.clone()]),
+    );
     units.sort();
     units
 }
@@ -97,6 +108,61 @@ fn is_dockerfile(path: &Path) -> bool {
     FileKind::detect(path) == Some(FileKind::Dockerfile)
 }
 
+/// The kind of a command-line fixture (by name, or a shell shebang).
+pub fn command_kind(path: &Path) -> Option<FileKind> {
+    let kind = FileKind::detect(path).or_else(|| {
+        let bytes = std::fs::read(path).ok()?;
+        FileKind::detect_content(&bytes)
+    })?;
+    kind.is_command_line().then_some(kind)
+}
+
+/// Markers of a command-line input, found in the text: a `# expect:` after
+/// content applies to its line; on its own line, to the next line that is
+/// not a comment; `CODE@+N` to N lines below.
+fn text_markers(file: &SourceFile, expected: &mut Vec<Expectation>, declared_none: &mut bool) {
+    let lines: Vec<&str> = file.text.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(at) = line.find("# expect") else {
+            continue;
+        };
+        let rest = &line[at + 2..];
+        let (rest, file_level) = if let Some(r) = rest.strip_prefix("expect-file:") {
+            (r, true)
+        } else if let Some(r) = rest.strip_prefix("expect:") {
+            (r, false)
+        } else {
+            continue;
+        };
+        if rest.trim() == "none" {
+            *declared_none = true;
+            continue;
+        }
+        let own_line = line[..at].trim().is_empty();
+        let base = if own_line {
+            (i + 1..lines.len())
+                .find(|&j| {
+                    let t = lines[j].trim_start();
+                    !t.is_empty() && !t.starts_with('#')
+                })
+                .unwrap_or(i + 1)
+        } else {
+            i
+        };
+        for code in rest.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+            let (code, offset) = match code.split_once("@+") {
+                Some((c, n)) => (c, n.trim().parse::<usize>().unwrap_or(0)),
+                None => (code, 0),
+            };
+            expected.push(Expectation {
+                code: code.to_string(),
+                file: file.path.clone(),
+                place: (!file_level).then_some(base + offset + 1),
+            });
+        }
+    }
+}
+
 fn place_of(file: &SourceFile, offset: u32) -> Option<usize> {
     if is_dockerfile(&file.path) {
         let df = Dockerfile::parse(&file.text);
@@ -110,6 +176,10 @@ fn place_of(file: &SourceFile, offset: u32) -> Option<usize> {
 
 /// The markers of one file.
 fn markers(file: &SourceFile, expected: &mut Vec<Expectation>, declared_none: &mut bool) {
+    if command_kind(&workspace_root().join(&file.path)).is_some() || command_kind(&file.path).is_some() {
+        text_markers(file, expected, declared_none);
+        return;
+    }
     let comments: Vec<(String, dockhard_parser::Span, bool)> = if is_dockerfile(&file.path) {
         Dockerfile::parse(&file.text)
             .comments
@@ -180,7 +250,13 @@ pub fn run_unit(unit: &[PathBuf], code: &str) -> FixtureRun {
     codes.extend(extra_rules(unit));
     let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
     let settings = Settings::only(&codes);
-    let (files, diagnostics) = if is_dockerfile(&unit[0]) {
+    let (files, diagnostics) = if let Some(kind) = command_kind(&unit[0]) {
+        let text = std::fs::read_to_string(&unit[0]).unwrap_or_else(|e| panic!("{}: {e}", unit[0].display()));
+        let input = load_command_input(kind, &unit[0], text, &FsLoader);
+        let files = command_files(&input, &|p| relative(p));
+        let diagnostics = lint_commands(&files, &input, &settings);
+        (files.files, diagnostics)
+    } else if is_dockerfile(&unit[0]) {
         let bytes =
             std::fs::read(&unit[0]).unwrap_or_else(|e| panic!("{}: {e}", unit[0].display()));
         let (file, unreadable) = load(relative(&unit[0]), bytes, &settings);

@@ -4,7 +4,7 @@
 use dockhard_rules::Severity;
 
 use super::range;
-use crate::check::Outcome;
+use crate::outcome::Outcome;
 
 /// Escapes a command's message (GitHub's `escapeData`).
 pub fn escape_data(s: &str) -> String {

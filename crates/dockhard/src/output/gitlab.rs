@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::fingerprint::fingerprints;
 use super::range;
-use crate::check::Outcome;
+use crate::outcome::Outcome;
 
 #[derive(Serialize)]
 struct Issue<'a> {

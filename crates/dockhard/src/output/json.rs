@@ -4,7 +4,7 @@ use dockhard_rules::{Diagnostic, SourceFile, registry};
 use serde_json::{Value, json};
 
 use super::range;
-use crate::check::Outcome;
+use crate::outcome::Outcome;
 
 fn diagnostic(d: &Diagnostic) -> Value {
     let file: &SourceFile = &d.file;

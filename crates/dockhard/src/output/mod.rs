@@ -6,7 +6,7 @@ use dockhard_parser::Span;
 use dockhard_rules::render::{HumanOptions, render_human};
 use dockhard_rules::{Severity, SourceFile};
 
-use crate::check::Outcome;
+use crate::outcome::Outcome;
 
 pub mod fingerprint;
 mod github;

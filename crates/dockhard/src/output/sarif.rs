@@ -15,7 +15,7 @@ use serde_sarif::sarif::{
 
 use super::fingerprint::{KEY, fingerprints};
 use super::range;
-use crate::check::Outcome;
+use crate::outcome::Outcome;
 
 /// The OASIS schema of SARIF 2.1.0.
 pub const SCHEMA: &str =

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use dockhard_rules::{Diagnostic, Severity};
 
 use super::range;
-use crate::check::Outcome;
+use crate::outcome::Outcome;
 
 const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
 

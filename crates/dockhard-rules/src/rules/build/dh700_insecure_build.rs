@@ -8,8 +8,9 @@ use crate::rule::Source;
 declare_rule! {
     /// ## What it does
     /// Reports a build step that runs without the build sandbox:
-    /// `RUN --security=insecure` in a Dockerfile (compose `build.privileged` and
-    /// the `security.insecure` entitlement are reported for compose files).
+    /// `RUN --security=insecure` in a Dockerfile, compose `build.privileged`
+    /// and the `security.insecure` entitlement, and
+    /// `docker build`/`docker buildx build --allow security.insecure`.
     ///
     /// ## Why is this bad?
     /// An insecure `RUN` is a privileged container on the build host: all
@@ -39,10 +40,11 @@ declare_rule! {
         name: "insecure-build",
         category: Build,
         severity: Some(Error),
-        inputs: [Dockerfile, Compose],
+        inputs: [Dockerfile, Compose, CommandLine],
         sources: [Source::Other("BuildKit entitlement security.insecure")],
         fix: Sometimes,
         core: true,
+        commands: [Build],
         dockerfile: check,
         container: check_container,
     }
@@ -94,12 +96,23 @@ fn check_container(cx: &mut ContainerContext<'_>) {
     }
     for e in &build.entitlements {
         if e.value.as_deref() == Some("security.insecure") {
+            let (what, help) = if cx.is_command() {
+                (
+                    format!("`{}`", cx.written(e.origin)),
+                    "remove `security.insecure` from `--allow`",
+                )
+            } else {
+                (
+                    "the `security.insecure` entitlement".to_string(),
+                    "remove the entitlement",
+                )
+            };
             cx.report(
                 e.origin,
-                "the `security.insecure` entitlement lets build steps run without the sandbox",
+                format!("{what} lets build steps run without the sandbox"),
             )
             .label("insecure")
-            .help("remove the entitlement");
+            .help(help);
         }
     }
 }

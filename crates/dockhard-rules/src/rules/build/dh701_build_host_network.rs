@@ -8,8 +8,9 @@ use crate::rule::Source;
 declare_rule! {
     /// ## What it does
     /// Reports a build step on the host's network: `RUN --network=host` in a
-    /// Dockerfile (compose `build.network: host` and the `network.host`
-    /// entitlement are reported for compose files).
+    /// Dockerfile, compose `build.network: host` and the `network.host`
+    /// entitlement, and `docker build --network host` or
+    /// `docker buildx build --allow network.host`.
     ///
     /// ## Why is this bad?
     /// The step shares the build host's network namespace: it can reach
@@ -36,10 +37,11 @@ declare_rule! {
         name: "build-host-network",
         category: Build,
         severity: Some(Warning),
-        inputs: [Dockerfile, Compose],
+        inputs: [Dockerfile, Compose, CommandLine],
         sources: [Source::Other("BuildKit entitlement network.host")],
         fix: Sometimes,
         core: false,
+        commands: [Build],
         dockerfile: check,
         container: check_container,
     }
@@ -88,21 +90,37 @@ fn check_container(cx: &mut ContainerContext<'_>) {
             .as_deref()
             .is_some_and(|v| v.eq_ignore_ascii_case("host"))
     {
+        let what = if cx.is_command() {
+            format!("`{}`", cx.written(field.origin))
+        } else {
+            "`build.network: host`".to_string()
+        };
         cx.report(
             field.origin,
-            "`build.network: host` gives build steps the host's network",
+            format!("{what} gives build steps the host's network"),
         )
         .label("host network")
         .help("remove it; the default build network is enough to download dependencies");
     }
     for e in &build.entitlements {
         if e.value.as_deref() == Some("network.host") {
+            let (what, help) = if cx.is_command() {
+                (
+                    format!("`{}`", cx.written(e.origin)),
+                    "remove `network.host` from `--allow`",
+                )
+            } else {
+                (
+                    "the `network.host` entitlement".to_string(),
+                    "remove the entitlement",
+                )
+            };
             cx.report(
                 e.origin,
-                "the `network.host` entitlement lets build steps use the host's network",
+                format!("{what} lets build steps use the host's network"),
             )
             .label("host network")
-            .help("remove the entitlement");
+            .help(help);
         }
     }
 }

@@ -6,7 +6,10 @@ declare_rule! {
     /// ## What it does
     /// Reports a container whose root filesystem is writable: no
     /// `read_only: true` (booleans written as strings included), or
-    /// `read_only: false` written out.
+    /// `read_only: false` written out; on a command line, no `--read-only`,
+    /// or `--read-only=false`. A command whose flags cannot all be read (an
+    /// expansion such as `$OPTS` where a flag may stand) is not reported as
+    /// missing it.
     ///
     /// ## Why is this bad?
     /// A writable root filesystem lets an intruder drop tools, change
@@ -50,27 +53,37 @@ declare_rule! {
 
 const HELP: &str = "set `read_only: true`; give paths the service must write a `tmpfs:` entry \
                     (e.g. `tmpfs: [/tmp, /run]`) or a volume";
+const HELP_COMMAND: &str = "add `--read-only`; give paths the container must write a `--tmpfs` (e.g. `--tmpfs /tmp`) or a volume";
 
 fn check(cx: &mut ContainerContext<'_>) {
     let spec = cx.spec;
+    let help = cx.says(HELP, HELP_COMMAND);
     match &spec.read_only {
         Some(field) => {
             if field.value == Some(false) {
+                let written = if cx.is_command() {
+                    cx.written(field.origin)
+                } else {
+                    "read_only: false"
+                };
                 cx.report(
                     field.origin,
-                    "the root filesystem is explicitly writable (`read_only: false`)",
+                    format!("the root filesystem is explicitly writable (`{written}`)"),
                 )
                 .label("writable")
-                .help(HELP);
+                .help(help);
             }
         }
-        None => {
+        None if spec.judges_missing() => {
+            let missing = cx.says("read_only: true", "--read-only");
+            let label = cx.owner_label();
             cx.report(
                 spec.origin,
-                "the root filesystem is writable: no `read_only: true`",
+                format!("the root filesystem is writable: no `{missing}`"),
             )
-            .label("service")
-            .help(HELP);
+            .label(label)
+            .help(help);
         }
+        None => {}
     }
 }

@@ -1,1 +1,2 @@
 pub mod dh300_icc_enabled;
+pub mod dh301_default_bridge;

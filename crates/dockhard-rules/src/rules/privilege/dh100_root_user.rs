@@ -16,7 +16,9 @@ declare_rule! {
     /// not reported. In a compose file: `user: root`, `0`, `0:0`; or no `user:`
     /// where the service is built from a Dockerfile of the project whose
     /// final stage (or `build.target`) runs as root, with a label in that
-    /// Dockerfile.
+    /// Dockerfile. On a command line: `docker run -u 0`, `--user root:root`
+    /// (not `--user 1000:0`, whose user is not root); a `docker run` without
+    /// `-u` is not judged (the image's user is not known).
     ///
     /// ## Why is this bad?
     /// Root in a container is root on the host's kernel. A process that escapes
@@ -133,12 +135,21 @@ fn check_container(cx: &mut ContainerContext<'_>) {
         if let Some(user) = &field.value
             && is_root_user(user)
         {
+            let written = if cx.is_command() {
+                cx.written(field.origin).to_string()
+            } else {
+                format!("user: {user}")
+            };
+            let help = cx.says(
+                "set `user:` to an unprivileged UID, e.g. `user: \"10001:10001\"`",
+                "run it as an unprivileged UID, e.g. `--user 10001:10001`",
+            );
             cx.report(
                 field.origin,
-                format!("the container runs as root: `user: {user}`"),
+                format!("the container runs as root: `{written}`"),
             )
             .label("root")
-            .help("set `user:` to an unprivileged UID, e.g. `user: \"10001:10001\"`");
+            .help(help);
         }
         return;
     }
@@ -146,7 +157,7 @@ fn check_container(cx: &mut ContainerContext<'_>) {
     let Some(path) = &build.dockerfile_path else {
         return;
     };
-    let project = cx.project();
+    let Some(project) = cx.project() else { return };
     let Some(built) = project.dockerfile(path) else {
         return;
     };

@@ -5,7 +5,10 @@ use crate::rule::Source;
 declare_rule! {
     /// ## What it does
     /// Reports a privileged container: `privileged: true` in a compose
-    /// service (booleans written as strings, `"true"` or `yes`, included).
+    /// service (booleans written as strings, `"true"` or `yes`, included),
+    /// `--privileged` on a `docker run`/`create` command line (not
+    /// `--privileged=false`), and `docker exec --privileged`, which runs the
+    /// command with every capability (CIS Docker Benchmark 5.23).
     ///
     /// ## Why is this bad?
     /// A privileged container gets every capability, every host device, and
@@ -44,6 +47,7 @@ declare_rule! {
         ],
         fix: None,
         core: true,
+        commands: [Container, Service, Exec],
         container: check,
     }
 }
@@ -55,7 +59,27 @@ fn check(cx: &mut ContainerContext<'_>) {
     if field.value != Some(true) {
         return;
     }
-    cx.report(field.origin, "the container is privileged: every capability, every host device, no confinement")
+    let exec = cx
+        .spec
+        .command()
+        .is_some_and(|c| c.kind == dockhard_parser::spec::CommandKind::Exec);
+    if exec {
+        cx.report(
+            field.origin,
+            "`exec --privileged` runs the command with every capability and no confinement",
+        )
         .label("privileged")
-        .help("remove `privileged`; grant only the capability (`cap_add`) or device (`devices`) the container needs");
+        .help("remove `--privileged`; run the command with the container's own privileges");
+        return;
+    }
+    let help = cx.says(
+        "remove `privileged`; grant only the capability (`cap_add`) or device (`devices`) the container needs",
+        "remove `--privileged`; grant only the capability (`--cap-add`) or device (`--device`) the container needs",
+    );
+    cx.report(
+        field.origin,
+        "the container is privileged: every capability, every host device, no confinement",
+    )
+    .label("privileged")
+    .help(help);
 }

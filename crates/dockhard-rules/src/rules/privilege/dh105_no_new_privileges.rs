@@ -7,9 +7,13 @@ use crate::rule::Source;
 declare_rule! {
     /// ## What it does
     /// Reports a container where processes may gain privileges: no
-    /// `no-new-privileges` in `security_opt`, or one explicitly set to false.
-    /// Every spelling counts: `no-new-privileges`, `no-new-privileges:true`,
-    /// `no-new-privileges=true` (and Docker's other boolean words, `1`, `t`).
+    /// `no-new-privileges` in `security_opt` (`--security-opt` on a command
+    /// line), or one explicitly set to false. Every spelling counts:
+    /// `no-new-privileges`, `no-new-privileges:true`, `no-new-privileges=true`
+    /// (and Docker's other boolean words, `1`, `t`). A missing setting is
+    /// reported at the service (or the command), with the `security_opt:`
+    /// list as a second place; a command whose flags cannot all be read is
+    /// not reported as missing it.
     ///
     /// ## Why is this bad?
     /// Without it, a process can become root again through a setuid binary
@@ -57,6 +61,7 @@ declare_rule! {
 }
 
 const HELP: &str = "add `security_opt: [\"no-new-privileges:true\"]` to the service";
+const HELP_COMMAND: &str = "add `--security-opt no-new-privileges`";
 
 fn check(cx: &mut ContainerContext<'_>) {
     let spec = cx.spec;
@@ -70,13 +75,19 @@ fn check(cx: &mut ContainerContext<'_>) {
     }
     match last {
         None => {
-            let (origin, label) = match spec.security_opt_key {
-                Some(key) => (key, "no `no-new-privileges` here"),
-                None => (spec.origin, "service"),
-            };
-            cx.report(origin, "`no-new-privileges` is not set: processes can regain privileges through setuid binaries")
+            if !spec.judges_missing() {
+                return;
+            }
+            let help = cx.says(HELP, HELP_COMMAND);
+            let label = cx.owner_label();
+            let files = cx.files;
+            let report = cx
+                .report(spec.origin, "`no-new-privileges` is not set: processes can regain privileges through setuid binaries")
                 .label(label)
-                .help(HELP);
+                .help(help);
+            if let Some(key) = spec.security_opt_key {
+                drop(report.related_origin(files, key, "no `no-new-privileges` in this list"));
+            }
         }
         Some((field, opt)) => {
             let value = opt.value.as_deref();
@@ -84,15 +95,21 @@ fn check(cx: &mut ContainerContext<'_>) {
                 return;
             }
             if value.and_then(go_bool) == Some(false) {
+                let written = if cx.is_command() {
+                    cx.written(field.origin).to_string()
+                } else {
+                    format!("no-new-privileges:{}", value.unwrap_or_default())
+                };
+                let help = cx.says(
+                    "set it to true: `no-new-privileges:true`",
+                    "set it to true: `--security-opt no-new-privileges=true`",
+                );
                 cx.report(
                     field.origin,
-                    format!(
-                        "`no-new-privileges` is explicitly disabled (`no-new-privileges:{}`)",
-                        value.unwrap_or_default()
-                    ),
+                    format!("`no-new-privileges` is explicitly disabled (`{written}`)"),
                 )
                 .label("disabled")
-                .help("set it to true: `no-new-privileges:true`");
+                .help(help);
             }
         }
     }

@@ -5,7 +5,8 @@ use crate::rule::Source;
 declare_rule! {
     /// ## What it does
     /// Reports a container that keeps Docker's default capabilities: no
-    /// `cap_drop: [ALL]` (any case). Names are compared case-insensitively with
+    /// `cap_drop: [ALL]` (any case), or no `--cap-drop=ALL` on a command line
+    /// whose flags can all be read. Names are compared case-insensitively with
     /// an optional `CAP_` prefix, except that only `ALL` means all: `CAP_ALL` is
     /// not a capability, Docker rejects it, and it does not satisfy this rule.
     ///
@@ -50,6 +51,8 @@ declare_rule! {
 }
 
 const HELP: &str = "add `cap_drop: [ALL]` and add back with `cap_add` only what the service needs";
+const HELP_COMMAND: &str =
+    "add `--cap-drop=ALL` and add back with `--cap-add` only what the container needs";
 
 fn check(cx: &mut ContainerContext<'_>) {
     let spec = cx.spec;
@@ -68,30 +71,41 @@ fn check(cx: &mut ContainerContext<'_>) {
         .iter()
         .find(|c| c.value.as_ref().is_some_and(|c| c.0 == "CAP_ALL"))
     {
+        let help = cx.says(
+            "write `ALL`: `cap_drop: [ALL]`",
+            "write `ALL`: `--cap-drop=ALL`",
+        );
         cx.report(
             bad.origin,
             "`CAP_ALL` is not a capability: capabilities are not dropped",
         )
         .label("not ALL")
-        .help("write `ALL`: `cap_drop: [ALL]`");
+        .help(help);
         return;
     }
-    match spec.cap_drop_key {
+    if !spec.judges_missing() {
+        return;
+    }
+    let help = cx.says(HELP, HELP_COMMAND);
+    let listed = spec
+        .cap_drop_key
+        .or(spec.cap_drop.first().map(|f| f.origin));
+    match listed {
         Some(key) => {
-            cx.report(
-                key,
-                "capabilities are not all dropped: `cap_drop` does not list ALL",
-            )
-            .label("no ALL")
-            .help(HELP);
+            let which = cx.says("`cap_drop` does not list ALL", "no `--cap-drop` drops ALL");
+            cx.report(key, format!("capabilities are not all dropped: {which}"))
+                .label("no ALL")
+                .help(help);
         }
         None => {
+            let missing = cx.says("cap_drop: [ALL]", "--cap-drop=ALL");
+            let label = cx.owner_label();
             cx.report(
                 spec.origin,
-                "capabilities are not dropped: no `cap_drop: [ALL]`",
+                format!("capabilities are not dropped: no `{missing}`"),
             )
-            .label("service")
-            .help(HELP);
+            .label(label)
+            .help(help);
         }
     }
 }

@@ -5,7 +5,7 @@ use crate::rule::Source;
 
 declare_rule! {
     /// ## What it does
-    /// Reports `cap_add` of a dangerous capability. `ALL` and `SYS_ADMIN` are
+    /// Reports `cap_add` (`--cap-add`) of a dangerous capability. `ALL` and `SYS_ADMIN` are
     /// errors (they are most of root); `SYS_MODULE`, `SYS_PTRACE`, `SYS_RAWIO`,
     /// `DAC_READ_SEARCH`, `DAC_OVERRIDE`, `NET_ADMIN`, `BPF`, `PERFMON`,
     /// `SYS_BOOT`, `MAC_ADMIN`, `MAC_OVERRIDE`, `SYSLOG`, `SYS_TIME`, `NET_RAW`,
@@ -169,7 +169,12 @@ fn check(cx: &mut ContainerContext<'_>) {
         {
             continue;
         }
-        cx.report_rated(field.origin, tier, format!("`cap_add: {name}` gives the container {gives}"))
+        let what = if cx.is_command() {
+            format!("`{}`", cx.written(field.origin))
+        } else {
+            format!("`cap_add: {name}`")
+        };
+        cx.report_rated(field.origin, tier, format!("{what} gives the container {gives}"))
             .label(name)
             .help("drop it, or grant a narrower capability; if it is needed, add it to `allowed-capabilities`");
     }

@@ -5,4 +5,5 @@ pub mod dh104_privileged;
 pub mod dh105_no_new_privileges;
 pub mod dh106_cap_drop_all;
 pub mod dh107_cap_add_dangerous;
+pub mod dh117_exec_as_root;
 pub mod dh118_sudo;

@@ -1,4 +1,5 @@
-//! The short syntaxes of compose values: ports, volumes, security options,
+//! The short syntaxes of values, shared by compose files and command lines:
+//! ports, volumes, security options,
 //! capabilities and booleans written as strings.
 
 use crate::spec::{Capability, Mount, MountKind, Port, PortRange, SecurityOpt};
@@ -187,6 +188,95 @@ pub fn volume(text: &str) -> Result<Mount, String> {
     })
 }
 
+/// Splits a comma-separated list as Go's `encoding/csv` reads one record:
+/// a field in double quotes may hold commas (`"volume-opt=o=addr=x,rw"`).
+pub fn csv_fields(text: &str) -> Vec<String> {
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => fields.push(std::mem::take(&mut field)),
+            _ => field.push(c),
+        }
+    }
+    fields.push(field);
+    fields
+}
+
+/// The `--mount` syntax of the docker CLI:
+/// `type=bind,source=/a,target=/b,readonly,bind-propagation=rshared`.
+pub fn mount_option(text: &str) -> Result<Mount, String> {
+    let mut kind = MountKind::Volume;
+    let mut source = None;
+    let mut target = None;
+    let mut read_only = false;
+    let mut propagation = None;
+    let mut volume_opts: Vec<(String, String)> = Vec::new();
+    for field in csv_fields(text) {
+        let field = field.trim();
+        let (key, value) = match field.split_once('=') {
+            Some((k, v)) => (k.trim().to_ascii_lowercase(), Some(v.trim())),
+            None => (field.to_ascii_lowercase(), None),
+        };
+        match key.as_str() {
+            "type" => {
+                kind = match value.unwrap_or("") {
+                    "bind" => MountKind::Bind,
+                    "tmpfs" => MountKind::Tmpfs,
+                    "npipe" => MountKind::Npipe,
+                    "image" => MountKind::Image,
+                    "cluster" => MountKind::Cluster,
+                    "volume" => MountKind::Volume,
+                    other => return Err(format!("unknown mount type `{other}`")),
+                }
+            }
+            "source" | "src" => source = value.map(str::to_string),
+            "target" | "destination" | "dst" => target = value.map(str::to_string),
+            "readonly" | "ro" => {
+                read_only = match value {
+                    None => true,
+                    Some(v) => go_bool(v).ok_or_else(|| format!("invalid `{key}` value `{v}`"))?,
+                }
+            }
+            "bind-propagation" => propagation = value.map(str::to_string),
+            "volume-opt" => {
+                if let Some((k, v)) = value.and_then(|v| v.split_once('=')) {
+                    volume_opts.push((k.to_string(), v.to_string()));
+                }
+            }
+            _ => {}
+        }
+    }
+    let Some(target) = target.filter(|t| !t.is_empty()) else {
+        return Err(format!("invalid mount `{text}`: no target"));
+    };
+    let opt = |k: &str| {
+        volume_opts
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.as_str())
+    };
+    let binds = opt("o").is_some_and(|o| o.split(',').any(|x| x == "bind" || x == "rbind"));
+    let volume_device = (kind == MountKind::Volume && binds)
+        .then(|| opt("device").map(str::to_string))
+        .flatten();
+    Ok(Mount {
+        kind,
+        source: source.filter(|s| !s.is_empty()),
+        target,
+        read_only,
+        propagation,
+        volume_device,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -272,6 +362,31 @@ mod tests {
         );
         assert!(port("abc:80").is_err());
         assert!(port("90-80:90-80").is_err());
+    }
+
+    #[test]
+    fn mount_options() {
+        let m =
+            mount_option("type=bind,src=/var/run/docker.sock,dst=/var/run/docker.sock,readonly")
+                .expect("mount");
+        assert_eq!((m.kind, m.read_only), (MountKind::Bind, true));
+        assert_eq!(m.source.as_deref(), Some("/var/run/docker.sock"));
+        let m =
+            mount_option("type=bind,source=/,target=/host,bind-propagation=rshared,readonly=false")
+                .expect("mount");
+        assert_eq!(
+            (m.read_only, m.propagation.as_deref()),
+            (false, Some("rshared"))
+        );
+        let m = mount_option(
+            "type=volume,source=v,target=/d,volume-opt=type=none,volume-opt=o=bind,volume-opt=device=/srv",
+        )
+        .expect("mount");
+        assert_eq!(m.volume_device.as_deref(), Some("/srv"));
+        let m = mount_option("target=/x,\"volume-opt=o=addr=1.2.3.4,rw\"").expect("mount");
+        assert_eq!((m.kind, m.target.as_str()), (MountKind::Volume, "/x"));
+        assert!(mount_option("type=bind,source=/a").is_err());
+        assert!(mount_option("type=weird,target=/a").is_err());
     }
 
     #[test]

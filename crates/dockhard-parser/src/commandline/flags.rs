@@ -1,0 +1,585 @@
+//! The flag tables of the docker and podman command lines, taken from their
+//! sources (`data/cli-flags.tsv`, with the commits it was read at), and a
+//! parser that reads arguments the way their flag library (pflag) does.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::shell::Word;
+use crate::span::Span;
+use crate::values::go_bool;
+
+const TABLE: &str = include_str!("../../data/cli-flags.tsv");
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Tool {
+    Docker,
+    Podman,
+}
+
+impl Tool {
+    pub fn from_program(name: &str) -> Option<Tool> {
+        match name {
+            "docker" => Some(Tool::Docker),
+            "podman" => Some(Tool::Podman),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tool::Docker => "docker",
+            Tool::Podman => "podman",
+        }
+    }
+}
+
+/// What a flag takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FlagKind {
+    /// No separate value; `--flag=false` is allowed.
+    Bool,
+    /// A value: `--flag v`, `--flag=v`, `-f v`, `-fv`.
+    Value,
+    /// A value only with `=`; alone it takes its default.
+    Optional,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FlagDef {
+    pub long: &'static str,
+    pub short: Option<char>,
+    pub kind: FlagKind,
+}
+
+/// The flags of each (tool, command): `global`, `run`, `create`, `exec`,
+/// `network create`, `service create`, `build`, `buildx build`.
+#[derive(Debug, Default)]
+pub struct FlagTable {
+    commands: HashMap<Tool, HashMap<&'static str, Vec<FlagDef>>>,
+}
+
+impl FlagTable {
+    fn parse(text: &'static str) -> FlagTable {
+        let mut table = FlagTable::default();
+        for line in text.lines() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let cols: Vec<&'static str> = line.split('\t').collect();
+            let (Some(tool), Some(command), Some(long), Some(short), Some(kind)) = (
+                cols.first().and_then(|t| Tool::from_program(t)),
+                cols.get(1),
+                cols.get(2),
+                cols.get(3),
+                cols.get(4),
+            ) else {
+                continue;
+            };
+            let kind = match *kind {
+                "bool" => FlagKind::Bool,
+                "value" => FlagKind::Value,
+                "optional" => FlagKind::Optional,
+                _ => continue,
+            };
+            table
+                .commands
+                .entry(tool)
+                .or_default()
+                .entry(command)
+                .or_default()
+                .push(FlagDef {
+                    long,
+                    short: short.chars().next(),
+                    kind,
+                });
+        }
+        table
+    }
+
+    /// The table compiled into the binary.
+    pub fn get() -> &'static FlagTable {
+        static CELL: OnceLock<FlagTable> = OnceLock::new();
+        CELL.get_or_init(|| FlagTable::parse(TABLE))
+    }
+
+    pub fn has_command(&self, tool: Tool, command: &str) -> bool {
+        self.commands
+            .get(&tool)
+            .is_some_and(|c| c.contains_key(command))
+    }
+
+    fn flags<'a>(&'a self, tool: Tool, command: &str) -> &'a [FlagDef] {
+        self.commands
+            .get(&tool)
+            .and_then(|c| c.get(command))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    pub fn long<'a>(&'a self, tool: Tool, command: &str, name: &str) -> Option<&'a FlagDef> {
+        self.flags(tool, command).iter().find(|f| f.long == name)
+    }
+
+    pub fn short<'a>(&'a self, tool: Tool, command: &str, c: char) -> Option<&'a FlagDef> {
+        self.flags(tool, command)
+            .iter()
+            .find(|f| f.short == Some(c))
+    }
+}
+
+/// A value given to a flag.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FlagValue {
+    pub text: String,
+    pub span: Span,
+    /// It expands something: its value is unknown.
+    pub dynamic: bool,
+}
+
+/// One flag as it was used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FlagUse {
+    /// The long name (`user` for `-u`).
+    pub name: &'static str,
+    pub kind: FlagKind,
+    /// The flag as written (`--user`, `-u`, or the whole `-uroot` word).
+    pub flag: Span,
+    /// The value (for a boolean, what follows `=`).
+    pub value: Option<FlagValue>,
+}
+
+impl FlagUse {
+    /// Where the finding about this flag points: the flag and its value.
+    pub fn span(&self) -> Span {
+        match &self.value {
+            Some(v) => self.flag.cover(v.span),
+            None => self.flag,
+        }
+    }
+
+    /// A boolean flag's value: `Some(true)` for `--x` or `--x=true`, `None`
+    /// when the value is unknown or not a boolean.
+    pub fn bool(&self) -> Option<bool> {
+        match &self.value {
+            None => Some(true),
+            Some(v) if v.dynamic => None,
+            Some(v) => go_bool(&v.text),
+        }
+    }
+
+    /// The known value of a flag that takes one.
+    pub fn text(&self) -> Option<&str> {
+        self.value
+            .as_ref()
+            .filter(|v| !v.dynamic)
+            .map(|v| v.text.as_str())
+    }
+}
+
+/// The arguments of a command, read as its flag library reads them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ParsedArgs {
+    pub flags: Vec<FlagUse>,
+    /// The words after the flags: the image (or name, context) and the
+    /// container's command.
+    pub positionals: Vec<Word>,
+    /// Every word where a flag may stand was read.
+    pub complete: bool,
+    /// `--help` or `-h`: the command only prints its usage.
+    pub help: bool,
+}
+
+/// The span of bytes `from..to` of a word, when the word is written as its
+/// value (no quotes or escapes); else the whole word.
+fn sub_span(word: &Word, from: usize, to: usize) -> Span {
+    if word.span.len() as usize == word.value.len() && to <= word.value.len() && from <= to {
+        Span::new(word.span.start + from as u32, word.span.start + to as u32)
+    } else {
+        word.span
+    }
+}
+
+/// A dynamic word that may expand to flags: it starts with an expansion.
+/// `app:$TAG` or `registry/$NAME` start with a literal: they are positional.
+pub fn may_be_flags(word: &Word) -> bool {
+    if !word.dynamic {
+        return false;
+    }
+    let v = word.value.trim_start_matches('"');
+    v.starts_with('$') || v.starts_with('`') || v.is_empty() || v.starts_with('-')
+}
+
+/// Whether a dynamic word names an image by its variable's name
+/// (`$IMAGE`, `"${IMG}:${TAG}"`, `${DOCKER_IMAGE}`).
+fn names_an_image(word: &Word) -> bool {
+    let v = word.value.trim_start_matches('"');
+    let name: String = v
+        .trim_start_matches('$')
+        .trim_start_matches('{')
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect::<String>()
+        .to_ascii_uppercase();
+    name.contains("IMAGE") || name.contains("IMG") || name.ends_with("TAG") || name == "REPO"
+}
+
+enum Step {
+    Flags(Vec<FlagUse>, usize),
+    Unknown,
+    Help,
+    End,
+}
+
+/// Reads one word at `i` as flags (a long flag, or a cluster of short ones)
+/// with the value it may take from the next word.
+fn read_flag(table: &FlagTable, tool: Tool, command: &str, words: &[Word], i: usize) -> Step {
+    let Some(word) = words.get(i) else {
+        return Step::End;
+    };
+    let w = word.value.as_str();
+    let next_value = |j: usize| {
+        words.get(j).map(|n| FlagValue {
+            text: n.value.clone(),
+            span: n.span,
+            dynamic: n.dynamic,
+        })
+    };
+    if let Some(body) = w.strip_prefix("--") {
+        let (name, inline) = match body.split_once('=') {
+            Some((n, v)) => (n, Some(v)),
+            None => (body, None),
+        };
+        if name == "help" {
+            return Step::Help;
+        }
+        let Some(def) = table.long(tool, command, name) else {
+            return Step::Unknown;
+        };
+        let flag_end = 2 + name.len();
+        let (value, used) = match (def.kind, inline) {
+            (_, Some(v)) => (
+                Some(FlagValue {
+                    text: v.to_string(),
+                    span: sub_span(word, flag_end + 1, w.len()),
+                    dynamic: word.dynamic,
+                }),
+                1,
+            ),
+            (FlagKind::Value, None) => match next_value(i + 1) {
+                Some(v) => (Some(v), 2),
+                None => (None, 1),
+            },
+            (_, None) => (None, 1),
+        };
+        let flag = if inline.is_some() {
+            sub_span(word, 0, flag_end)
+        } else {
+            word.span
+        };
+        return Step::Flags(
+            vec![FlagUse {
+                name: def.long,
+                kind: def.kind,
+                flag,
+                value,
+            }],
+            used,
+        );
+    }
+    let Some(cluster) = w.strip_prefix('-') else {
+        return Step::End;
+    };
+    let mut uses = Vec::new();
+    let mut used = 1;
+    let chars: Vec<(usize, char)> = cluster.char_indices().collect();
+    let mut k = 0;
+    while let Some(&(at, c)) = chars.get(k) {
+        if c == 'h' && table.short(tool, command, 'h').is_none() {
+            return Step::Help;
+        }
+        let Some(def) = table.short(tool, command, c) else {
+            return Step::Unknown;
+        };
+        let flag = sub_span(word, if k == 0 { 0 } else { 1 + at }, 1 + at + c.len_utf8());
+        let rest = &cluster[at + c.len_utf8()..];
+        let rest_at = 1 + at + c.len_utf8();
+        if let Some(v) = rest.strip_prefix('=') {
+            uses.push(FlagUse {
+                name: def.long,
+                kind: def.kind,
+                flag,
+                value: Some(FlagValue {
+                    text: v.to_string(),
+                    span: sub_span(word, rest_at + 1, w.len()),
+                    dynamic: word.dynamic,
+                }),
+            });
+            break;
+        }
+        match def.kind {
+            FlagKind::Bool | FlagKind::Optional => {
+                uses.push(FlagUse {
+                    name: def.long,
+                    kind: def.kind,
+                    flag,
+                    value: None,
+                });
+                k += 1;
+            }
+            FlagKind::Value => {
+                let value = if rest.is_empty() {
+                    used = 2;
+                    next_value(i + 1)
+                } else {
+                    Some(FlagValue {
+                        text: rest.to_string(),
+                        span: sub_span(word, rest_at, w.len()),
+                        dynamic: word.dynamic,
+                    })
+                };
+                uses.push(FlagUse {
+                    name: def.long,
+                    kind: def.kind,
+                    flag,
+                    value,
+                });
+                break;
+            }
+        }
+    }
+    Step::Flags(uses, used)
+}
+
+fn is_flag_word(word: &Word) -> bool {
+    !word.dynamic && word.value.starts_with('-') && word.value != "-"
+}
+
+/// Reads the arguments of `tool command` as pflag does. `interspersed`:
+/// flags may follow positional arguments (`network create`, `build`); else
+/// the first positional word ends the flags and everything after it belongs
+/// to the container (`run`, `create`, `exec`, `service create`).
+pub fn parse_args(tool: Tool, command: &str, words: &[Word], interspersed: bool) -> ParsedArgs {
+    let table = FlagTable::get();
+    let mut out = ParsedArgs {
+        complete: true,
+        ..ParsedArgs::default()
+    };
+    let mut i = 0;
+    while let Some(word) = words.get(i) {
+        if word.value == "--" && !word.dynamic {
+            out.positionals.extend(words[i + 1..].iter().cloned());
+            break;
+        }
+        if may_be_flags(word) {
+            if !interspersed && names_an_image(word) {
+                out.positionals.extend(words[i..].iter().cloned());
+                break;
+            }
+            out.complete = false;
+            if interspersed {
+                out.positionals.push(word.clone());
+                i += 1;
+                continue;
+            }
+            // `$OPTS --rm app` or `$IMAGE --version`: the words after it are
+            // flags only if a positional word (the image) follows them and
+            // they are all known flags.
+            let mut j = i + 1;
+            let mut tentative = Vec::new();
+            let mut flags_follow = false;
+            while let Some(w) = words.get(j) {
+                if !is_flag_word(w) {
+                    flags_follow = true;
+                    break;
+                }
+                match read_flag(table, tool, command, words, j) {
+                    Step::Flags(uses, used) => {
+                        tentative.extend(uses);
+                        j += used;
+                    }
+                    _ => break,
+                }
+            }
+            if flags_follow && j < words.len() {
+                out.flags.extend(tentative);
+                i = j;
+                continue;
+            }
+            out.positionals.extend(words[i..].iter().cloned());
+            break;
+        }
+        if !is_flag_word(word) {
+            if interspersed {
+                out.positionals.push(word.clone());
+                i += 1;
+                continue;
+            }
+            out.positionals.extend(words[i..].iter().cloned());
+            break;
+        }
+        match read_flag(table, tool, command, words, i) {
+            Step::Flags(uses, used) => {
+                out.flags.extend(uses);
+                i += used;
+            }
+            Step::Help => {
+                out.help = true;
+                break;
+            }
+            Step::Unknown => {
+                out.complete = false;
+                break;
+            }
+            Step::End => break,
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<Word> {
+        let mut out = Vec::new();
+        let mut at = 0u32;
+        for w in text.split(' ') {
+            out.push(Word {
+                value: w.to_string(),
+                span: Span::new(at, at + w.len() as u32),
+                dynamic: w.contains('$'),
+            });
+            at += w.len() as u32 + 1;
+        }
+        out
+    }
+
+    fn names(p: &ParsedArgs) -> Vec<(&str, Option<&str>)> {
+        p.flags
+            .iter()
+            .map(|f| (f.name, f.value.as_ref().map(|v| v.text.as_str())))
+            .collect()
+    }
+
+    #[test]
+    fn the_table_is_complete_for_the_commands_we_read() {
+        let t = FlagTable::get();
+        for tool in [Tool::Docker, Tool::Podman] {
+            for command in ["global", "run", "create", "exec", "network create", "build"] {
+                assert!(t.has_command(tool, command), "{tool:?} {command}");
+            }
+        }
+        assert!(t.has_command(Tool::Docker, "service create"));
+        assert!(t.has_command(Tool::Docker, "buildx build"));
+        let run = |n: &str| t.long(Tool::Docker, "run", n).map(|f| f.kind);
+        assert_eq!(run("privileged"), Some(FlagKind::Bool));
+        assert_eq!(run("publish"), Some(FlagKind::Value));
+        assert_eq!(run("net"), Some(FlagKind::Value));
+        assert_eq!(
+            t.short(Tool::Docker, "run", 'u').map(|f| f.long),
+            Some("user")
+        );
+        assert_eq!(
+            t.short(Tool::Docker, "global", 'H').map(|f| f.long),
+            Some("host")
+        );
+    }
+
+    #[test]
+    fn long_short_clustered_and_attached_forms() {
+        let p = parse_args(
+            Tool::Docker,
+            "run",
+            &words(
+                "-itd --rm -p8080:80 -uroot --cap-add=SYS_ADMIN --privileged=false --name x app -p yes",
+            ),
+            false,
+        );
+        assert!(p.complete);
+        assert_eq!(
+            names(&p),
+            [
+                ("interactive", None),
+                ("tty", None),
+                ("detach", None),
+                ("rm", None),
+                ("publish", Some("8080:80")),
+                ("user", Some("root")),
+                ("cap-add", Some("SYS_ADMIN")),
+                ("privileged", Some("false")),
+                ("name", Some("x")),
+            ]
+        );
+        assert_eq!(p.flags[7].bool(), Some(false));
+        let positionals: Vec<&str> = p.positionals.iter().map(|w| w.value.as_str()).collect();
+        assert_eq!(positionals, ["app", "-p", "yes"]);
+        // Spans: the attached value of `-p8080:80` and `--cap-add=SYS_ADMIN`.
+        let src = "-itd --rm -p8080:80 -uroot --cap-add=SYS_ADMIN";
+        assert_eq!(
+            p.flags[4].value.as_ref().map(|v| v.span.slice(src)),
+            Some("8080:80")
+        );
+        assert_eq!(p.flags[6].flag.slice(src), "--cap-add");
+        assert_eq!(p.flags[6].span().slice(src), "--cap-add=SYS_ADMIN");
+    }
+
+    #[test]
+    fn separate_values_and_the_end_of_flags() {
+        let p = parse_args(
+            Tool::Docker,
+            "run",
+            &words("-v /a:/b --user 0 -- -image"),
+            false,
+        );
+        assert_eq!(names(&p), [("volume", Some("/a:/b")), ("user", Some("0"))]);
+        assert_eq!(p.positionals[0].value, "-image");
+    }
+
+    #[test]
+    fn unknown_flags_and_expansions_make_the_parse_incomplete() {
+        let p = parse_args(
+            Tool::Docker,
+            "run",
+            &words("--privileged --bogus x app"),
+            false,
+        );
+        assert!(!p.complete);
+        assert_eq!(names(&p), [("privileged", None)]);
+        // `$OPTS` followed by flags and an image: the flags count.
+        let p = parse_args(
+            Tool::Docker,
+            "run",
+            &words("$OPTS --read-only app sh"),
+            false,
+        );
+        assert!(!p.complete);
+        assert_eq!(names(&p), [("read-only", None)]);
+        assert_eq!(p.positionals[0].value, "app");
+        // `$X --version`: the expansion is the image, `--version` its argument.
+        let p = parse_args(Tool::Docker, "run", &words("--rm $X --version"), false);
+        assert!(!p.complete);
+        assert_eq!(names(&p), [("rm", None)]);
+        assert_eq!(p.positionals.len(), 2);
+        // `$IMAGE` names the image: the flags before it are all there is.
+        let p = parse_args(Tool::Docker, "run", &words("--rm $IMAGE -p 80"), false);
+        assert!(p.complete);
+        assert_eq!(p.positionals.len(), 3);
+        // A value that expands is unknown, the parse is still complete.
+        let p = parse_args(Tool::Docker, "run", &words("--user $U app"), false);
+        assert!(p.complete);
+        assert_eq!(p.flags[0].text(), None);
+    }
+
+    #[test]
+    fn help_and_interspersed_flags() {
+        assert!(parse_args(Tool::Docker, "run", &words("--help"), false).help);
+        let p = parse_args(
+            Tool::Docker,
+            "network create",
+            &words("net1 -o com.docker.network.bridge.enable_icc=false --internal"),
+            true,
+        );
+        assert_eq!(p.positionals[0].value, "net1");
+        assert_eq!(names(&p)[1], ("internal", None));
+    }
+}

@@ -1,0 +1,22 @@
+//! What a run found: the result the renderers take.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use dockhard_rules::Diagnostic;
+
+/// What a run found.
+#[derive(Default)]
+pub struct Outcome {
+    /// Sorted by path, position and code; no repeats.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every file that was linted (display paths).
+    pub files: BTreeSet<PathBuf>,
+}
+
+impl Outcome {
+    pub fn merge(&mut self, other: Outcome) {
+        self.diagnostics.extend(other.diagnostics);
+        self.files.extend(other.files);
+    }
+}
