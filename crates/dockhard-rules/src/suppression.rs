@@ -59,7 +59,8 @@ fn parse_comment(text: &str, start: u32) -> Option<(bool, Vec<SuppressedCode>, O
     offset += 1;
     let (codes_text, reason) = match t2.split_once("--") {
         Some((c, r)) => (c, Some(r.trim().to_string()).filter(|r| !r.is_empty())),
-        None => (t2, None),
+        // Another `#` ends the codes: a comment after the comment.
+        None => (t2.split('#').next().unwrap_or(t2), None),
     };
     let mut codes = Vec::new();
     let mut at = 0usize;

@@ -20,9 +20,9 @@ use std::sync::Arc;
 
 use dockhard_parser::Dockerfile;
 use dockhard_parser::compose::{FileRole, FsLoader, load_project};
+use dockhard_parser::kinds::load_command_input;
 use dockhard_rules::kind::compose_projects;
 use dockhard_rules::render::{HumanOptions, render_human};
-use dockhard_parser::kinds::load_command_input;
 use dockhard_rules::{
     Diagnostic, FileKind, Settings, SourceFile, command_files, lint_commands, lint_dockerfile,
     lint_project, load, project_files,
@@ -176,7 +176,9 @@ fn place_of(file: &SourceFile, offset: u32) -> Option<usize> {
 
 /// The markers of one file.
 fn markers(file: &SourceFile, expected: &mut Vec<Expectation>, declared_none: &mut bool) {
-    if command_kind(&workspace_root().join(&file.path)).is_some() || command_kind(&file.path).is_some() {
+    if command_kind(&workspace_root().join(&file.path)).is_some()
+        || command_kind(&file.path).is_some()
+    {
         text_markers(file, expected, declared_none);
         return;
     }
@@ -251,7 +253,8 @@ pub fn run_unit(unit: &[PathBuf], code: &str) -> FixtureRun {
     let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
     let settings = Settings::only(&codes);
     let (files, diagnostics) = if let Some(kind) = command_kind(&unit[0]) {
-        let text = std::fs::read_to_string(&unit[0]).unwrap_or_else(|e| panic!("{}: {e}", unit[0].display()));
+        let text = std::fs::read_to_string(&unit[0])
+            .unwrap_or_else(|e| panic!("{}: {e}", unit[0].display()));
         let input = load_command_input(kind, &unit[0], text, &FsLoader);
         let files = command_files(&input, &|p| relative(p));
         let diagnostics = lint_commands(&files, &input, &settings);
