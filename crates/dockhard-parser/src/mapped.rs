@@ -272,6 +272,17 @@ impl MappedText {
         if start >= end {
             return out;
         }
+        // Within one copied piece (the common case): one copy.
+        if let Ok(i) = self.find(start as u32) {
+            let seg = self.segments[i];
+            if seg.copy
+                && end as u32 <= seg.text_end()
+                && let Some(piece) = self.text.get(start..end)
+            {
+                out.push(piece, seg.source + (start as u32 - seg.text));
+                return out;
+            }
+        }
         let (start, end) = (start as u32, end as u32);
         let mut synthetic_from = start;
         for seg in &self.segments {

@@ -199,28 +199,82 @@ fn sub_span(word: &Word, from: usize, to: usize) -> Span {
     }
 }
 
-/// A dynamic word that may expand to flags: it starts with an expansion.
-/// `app:$TAG` or `registry/$NAME` start with a literal: they are positional.
+/// Whether `text` is one expansion and nothing else: `$X`, `${X}`,
+/// `${X[@]}`, `${X:-a b}`, `$(cmd)`, `` `cmd` ``, `$@`, `$1`.
+fn is_one_expansion(text: &str) -> bool {
+    let close = |open: char, close: char, body: &str| {
+        // The expansion's own closing bracket must be the last character.
+        let mut depth = 0i32;
+        for (i, c) in body.char_indices() {
+            if c == open {
+                depth += 1;
+            } else if c == close {
+                depth -= 1;
+                if depth == 0 {
+                    return i + c.len_utf8() == body.len();
+                }
+            }
+        }
+        false
+    };
+    if let Some(rest) = text.strip_prefix('$') {
+        if rest.starts_with('{') {
+            return close('{', '}', rest);
+        }
+        if rest.starts_with('(') {
+            return close('(', ')', rest);
+        }
+        return !rest.is_empty()
+            && (rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                || matches!(rest, "@" | "*"));
+    }
+    text.len() > 1 && text.starts_with('`') && text.ends_with('`')
+}
+
+/// A dynamic word that may expand to flags: it is one expansion, quoted or
+/// not (`$OPTS`, `"${ARGS[@]}"`, a placeholder for `${{ ... }}`). A word
+/// with literal text around an expansion (`app:$TAG`,
+/// `$(NAME)/web:$(TAG)`) is one argument: positional.
 pub fn may_be_flags(word: &Word) -> bool {
     if !word.dynamic {
         return false;
     }
+    let v = word.value.as_str();
+    let v = v
+        .strip_prefix('"')
+        .and_then(|x| x.strip_suffix('"'))
+        .unwrap_or(v);
+    // `--link=$NAME:db` is a flag with a value that expands: read as a flag.
+    !v.starts_with('-') && is_one_expansion(v)
+}
+
+/// The name of the variable a dynamic word starts with, upper-cased.
+fn variable_name(word: &Word) -> String {
     let v = word.value.trim_start_matches('"');
-    v.starts_with('$') || v.starts_with('`') || v.is_empty() || v.starts_with('-')
+    v.trim_start_matches('$')
+        .trim_start_matches('{')
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect::<String>()
+        .to_ascii_uppercase()
 }
 
 /// Whether a dynamic word names an image by its variable's name
 /// (`$IMAGE`, `"${IMG}:${TAG}"`, `${DOCKER_IMAGE}`).
 fn names_an_image(word: &Word) -> bool {
-    let v = word.value.trim_start_matches('"');
-    let name: String = v
-        .trim_start_matches('$')
-        .trim_start_matches('{')
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .collect::<String>()
-        .to_ascii_uppercase();
+    let name = variable_name(word);
     name.contains("IMAGE") || name.contains("IMG") || name.ends_with("TAG") || name == "REPO"
+}
+
+/// Whether a dynamic word names options by its variable's name
+/// (`$DOCKER_OPTS`, `"${ARGS[@]}"`, `$EXTRA_FLAGS`, `"$@"`).
+fn names_options(word: &Word) -> bool {
+    let name = variable_name(word);
+    ["OPT", "ARG", "FLAG", "PARAM", "EXTRA"]
+        .iter()
+        .any(|n| name.contains(n))
+        || word.value.trim_matches('"') == "$@"
+        || word.value.trim_matches('"') == "$*"
 }
 
 enum Step {
@@ -232,7 +286,7 @@ enum Step {
 
 /// Reads one word at `i` as flags (a long flag, or a cluster of short ones)
 /// with the value it may take from the next word.
-fn read_flag(table: &FlagTable, tool: Tool, command: &str, words: &[Word], i: usize) -> Step {
+fn read_flag(table: &FlagTable, tool: Tool, commands: &[&str], words: &[Word], i: usize) -> Step {
     let Some(word) = words.get(i) else {
         return Step::End;
     };
@@ -252,7 +306,10 @@ fn read_flag(table: &FlagTable, tool: Tool, command: &str, words: &[Word], i: us
         if name == "help" {
             return Step::Help;
         }
-        let Some(def) = table.long(tool, command, name) else {
+        if name.contains(['$', '`']) {
+            return Step::Unknown;
+        }
+        let Some(def) = commands.iter().find_map(|c| table.long(tool, c, name)) else {
             return Step::Unknown;
         };
         let flag_end = 2 + name.len();
@@ -289,15 +346,19 @@ fn read_flag(table: &FlagTable, tool: Tool, command: &str, words: &[Word], i: us
     let Some(cluster) = w.strip_prefix('-') else {
         return Step::End;
     };
+    if cluster.starts_with(['$', '`']) {
+        return Step::Unknown;
+    }
     let mut uses = Vec::new();
     let mut used = 1;
     let chars: Vec<(usize, char)> = cluster.char_indices().collect();
     let mut k = 0;
     while let Some(&(at, c)) = chars.get(k) {
-        if c == 'h' && table.short(tool, command, 'h').is_none() {
+        let short = |c: char| commands.iter().find_map(|cmd| table.short(tool, cmd, c));
+        if c == 'h' && short('h').is_none() {
             return Step::Help;
         }
-        let Some(def) = table.short(tool, command, c) else {
+        let Some(def) = short(c) else {
             return Step::Unknown;
         };
         let flag = sub_span(word, if k == 0 { 0 } else { 1 + at }, 1 + at + c.len_utf8());
@@ -350,15 +411,19 @@ fn read_flag(table: &FlagTable, tool: Tool, command: &str, words: &[Word], i: us
     Step::Flags(uses, used)
 }
 
+/// A word written as a flag (its value may expand: `-e$X`, `--name=$N`).
 fn is_flag_word(word: &Word) -> bool {
-    !word.dynamic && word.value.starts_with('-') && word.value != "-"
+    word.value.starts_with('-') && word.value != "-"
 }
 
-/// Reads the arguments of `tool command` as pflag does. `interspersed`:
-/// flags may follow positional arguments (`network create`, `build`); else
-/// the first positional word ends the flags and everything after it belongs
-/// to the container (`run`, `create`, `exec`, `service create`).
-pub fn parse_args(tool: Tool, command: &str, words: &[Word], interspersed: bool) -> ParsedArgs {
+/// Reads the arguments of `tool command` as pflag does, with the flags of
+/// the first of `commands` that defines each (`docker build` is buildx's
+/// build where buildx is installed, the classic builder's elsewhere).
+/// `interspersed`: flags may follow positional arguments (`network create`,
+/// `build`); else the first positional word ends the flags and everything
+/// after it belongs to the container (`run`, `create`, `exec`,
+/// `service create`).
+pub fn parse_args(tool: Tool, commands: &[&str], words: &[Word], interspersed: bool) -> ParsedArgs {
     let table = FlagTable::get();
     let mut out = ParsedArgs {
         complete: true,
@@ -381,7 +446,14 @@ pub fn parse_args(tool: Tool, command: &str, words: &[Word], interspersed: bool)
                 i += 1;
                 continue;
             }
-            // `$OPTS --rm app` or `$IMAGE --version`: the words after it are
+            // `$OPTS app` or `$1 cat /x`: a word follows at once. Which one
+            // is the image is told by the variable's name only.
+            if words.get(i + 1).is_some_and(|w| !is_flag_word(w)) {
+                let from = if names_options(word) { i + 1 } else { i };
+                out.positionals.extend(words[from..].iter().cloned());
+                break;
+            }
+            // `$OPTS --rm app` or `$X --version`: the words after it are
             // flags only if a positional word (the image) follows them and
             // they are all known flags.
             let mut j = i + 1;
@@ -392,7 +464,7 @@ pub fn parse_args(tool: Tool, command: &str, words: &[Word], interspersed: bool)
                     flags_follow = true;
                     break;
                 }
-                match read_flag(table, tool, command, words, j) {
+                match read_flag(table, tool, commands, words, j) {
                     Step::Flags(uses, used) => {
                         tentative.extend(uses);
                         j += used;
@@ -417,7 +489,7 @@ pub fn parse_args(tool: Tool, command: &str, words: &[Word], interspersed: bool)
             out.positionals.extend(words[i..].iter().cloned());
             break;
         }
-        match read_flag(table, tool, command, words, i) {
+        match read_flag(table, tool, commands, words, i) {
             Step::Flags(uses, used) => {
                 out.flags.extend(uses);
                 i += used;
@@ -489,7 +561,7 @@ mod tests {
     fn long_short_clustered_and_attached_forms() {
         let p = parse_args(
             Tool::Docker,
-            "run",
+            &["run"],
             &words(
                 "-itd --rm -p8080:80 -uroot --cap-add=SYS_ADMIN --privileged=false --name x app -p yes",
             ),
@@ -527,7 +599,7 @@ mod tests {
     fn separate_values_and_the_end_of_flags() {
         let p = parse_args(
             Tool::Docker,
-            "run",
+            &["run"],
             &words("-v /a:/b --user 0 -- -image"),
             false,
         );
@@ -539,7 +611,7 @@ mod tests {
     fn unknown_flags_and_expansions_make_the_parse_incomplete() {
         let p = parse_args(
             Tool::Docker,
-            "run",
+            &["run"],
             &words("--privileged --bogus x app"),
             false,
         );
@@ -548,7 +620,7 @@ mod tests {
         // `$OPTS` followed by flags and an image: the flags count.
         let p = parse_args(
             Tool::Docker,
-            "run",
+            &["run"],
             &words("$OPTS --read-only app sh"),
             false,
         );
@@ -556,26 +628,70 @@ mod tests {
         assert_eq!(names(&p), [("read-only", None)]);
         assert_eq!(p.positionals[0].value, "app");
         // `$X --version`: the expansion is the image, `--version` its argument.
-        let p = parse_args(Tool::Docker, "run", &words("--rm $X --version"), false);
+        let p = parse_args(Tool::Docker, &["run"], &words("--rm $X --version"), false);
         assert!(!p.complete);
         assert_eq!(names(&p), [("rm", None)]);
         assert_eq!(p.positionals.len(), 2);
         // `$IMAGE` names the image: the flags before it are all there is.
-        let p = parse_args(Tool::Docker, "run", &words("--rm $IMAGE -p 80"), false);
+        let p = parse_args(Tool::Docker, &["run"], &words("--rm $IMAGE -p 80"), false);
         assert!(p.complete);
         assert_eq!(p.positionals.len(), 3);
         // A value that expands is unknown, the parse is still complete.
-        let p = parse_args(Tool::Docker, "run", &words("--user $U app"), false);
+        let p = parse_args(Tool::Docker, &["run"], &words("--user $U app"), false);
         assert!(p.complete);
         assert_eq!(p.flags[0].text(), None);
     }
 
     #[test]
-    fn help_and_interspersed_flags() {
-        assert!(parse_args(Tool::Docker, "run", &words("--help"), false).help);
+    fn which_expansions_may_hold_flags() {
+        let w = |v: &str| Word {
+            value: v.to_string(),
+            span: Span::default(),
+            dynamic: true,
+        };
+        for yes in [
+            "$OPTS",
+            "${OPTS}",
+            "\"${ARGS[@]}\"",
+            "$@",
+            "$(cat flags)",
+            "${X:-a b}",
+            "`x`",
+            "$1",
+        ] {
+            assert!(may_be_flags(&w(yes)), "{yes}");
+        }
+        for no in ["app:$TAG", "${NS}/web:${TAG}", "$HOME/x", "${A}${B}", "x$Y"] {
+            assert!(!may_be_flags(&w(no)), "{no}");
+        }
         let p = parse_args(
             Tool::Docker,
-            "network create",
+            &["run"],
+            &words("--rm ${NS}/web:${TAG} -p 80"),
+            false,
+        );
+        assert!(p.complete);
+        assert_eq!(p.positionals.len(), 3);
+        // A flag whose value expands is a flag; one whose name expands is not known.
+        let p = parse_args(
+            Tool::Docker,
+            &["run"],
+            &words("--link=$Z:db -e$E app"),
+            false,
+        );
+        assert!(p.complete);
+        assert_eq!(names(&p), [("link", Some("$Z:db")), ("env", Some("$E"))]);
+        assert_eq!(p.flags[0].text(), None);
+        let p = parse_args(Tool::Docker, &["run"], &words("--$X app"), false);
+        assert!(!p.complete);
+    }
+
+    #[test]
+    fn help_and_interspersed_flags() {
+        assert!(parse_args(Tool::Docker, &["run"], &words("--help"), false).help);
+        let p = parse_args(
+            Tool::Docker,
+            &["network create"],
             &words("net1 -o com.docker.network.bridge.enable_icc=false --internal"),
             true,
         );

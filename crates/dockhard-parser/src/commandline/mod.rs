@@ -211,7 +211,17 @@ fn resolved_words(cmd: &Command, vars: &Variables<'_>) -> Option<(Vec<Word>, usi
     if !program.dynamic {
         return Some((cmd.words.clone(), start));
     }
-    let value = vars.resolve(&program.value, 0)?;
+    let Some(value) = vars.resolve(&program.value, 0) else {
+        // `$(SUDO) docker run`, `$SUDO docker run`: a variable that holds
+        // `sudo` or nothing, before the program.
+        let name = program.value.to_ascii_uppercase();
+        if name.contains("SUDO") && cmd.words.len() > start + 1 {
+            let rest = &cmd.words[start + 1..];
+            let argv = start + 1 + shell::argv_start(rest);
+            return Some((cmd.words.clone(), argv));
+        }
+        return None;
+    };
     let mut words: Vec<Word> = cmd.words[..start].to_vec();
     words.extend(value.split_whitespace().map(|v| Word {
         value: v.to_string(),
@@ -257,13 +267,17 @@ fn skip_global_flags(tool: Tool, words: &[Word]) -> Option<usize> {
     None
 }
 
+/// `docker build` is buildx's where buildx is installed (the default since
+/// Docker 23), the classic builder's elsewhere: flags of either are read.
+const BUILD: &[&str] = &["buildx build", "build"];
+
 /// The subcommand at `words[i..]`: its kind, how it was written, the flag
 /// table to read it with, and where its arguments start.
 fn subcommand(
     tool: Tool,
     words: &[Word],
     i: usize,
-) -> Option<(CommandKind, String, &'static str, usize)> {
+) -> Option<(CommandKind, String, &'static [&'static str], usize)> {
     let word = |k: usize| {
         words
             .get(k)
@@ -272,9 +286,9 @@ fn subcommand(
     };
     let first = word(i)?;
     let container = |sub: &str| match sub {
-        "run" => Some((CommandKind::Container, "run")),
-        "create" => Some((CommandKind::Container, "create")),
-        "exec" => Some((CommandKind::Exec, "exec")),
+        "run" => Some((CommandKind::Container, &["run"][..])),
+        "create" => Some((CommandKind::Container, &["create"][..])),
+        "exec" => Some((CommandKind::Exec, &["exec"][..])),
         _ => None,
     };
     if let Some((kind, table)) = container(first) {
@@ -288,18 +302,18 @@ fn subcommand(
         ("network", Some("create")) => Some((
             CommandKind::Network,
             "network create".to_string(),
-            "network create",
+            &["network create"],
             i + 2,
         )),
         ("service", Some("create")) if tool == Tool::Docker => Some((
             CommandKind::Service,
             "service create".to_string(),
-            "service create",
+            &["service create"],
             i + 2,
         )),
-        ("build", _) => Some((CommandKind::Build, "build".to_string(), "build", i + 1)),
+        ("build", _) => Some((CommandKind::Build, "build".to_string(), BUILD, i + 1)),
         ("image" | "builder", Some("build")) => {
-            Some((CommandKind::Build, format!("{first} build"), "build", i + 2))
+            Some((CommandKind::Build, format!("{first} build"), BUILD, i + 2))
         }
         ("buildx", _) => {
             // `docker buildx [--builder x] build`
@@ -312,12 +326,7 @@ fn subcommand(
                     _ => return None,
                 }
             }
-            let table = if flags::FlagTable::get().has_command(tool, "buildx build") {
-                "buildx build"
-            } else {
-                "build"
-            };
-            Some((CommandKind::Build, "buildx build".to_string(), table, k + 1))
+            Some((CommandKind::Build, "buildx build".to_string(), BUILD, k + 1))
         }
         _ => None,
     }

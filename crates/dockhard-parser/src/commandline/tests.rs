@@ -148,3 +148,36 @@ fn expansions_where_flags_may_stand_make_missing_measures_unknown() {
     assert!(!l.containers[1].judges_missing());
     assert!(l.containers[2].judges_missing());
 }
+
+#[test]
+fn a_sudo_variable_before_the_program() {
+    assert_eq!(
+        found("$(SUDO) docker run a\n${SUDO} docker run b\n$ECHO docker run c\n"),
+        ["docker run", "docker run"]
+    );
+}
+
+#[test]
+fn spans_through_a_unit_and_its_sh_c_string() {
+    let src = "[Service]\nExecStart=/bin/sh -c \"docker run --name %n \\\n  --privileged app:1\"\n";
+    let e = crate::kinds::systemd::extract(src);
+    let l = analyse(&e.blocks);
+    let spec = &l.containers[0];
+    let privileged = spec.privileged.as_ref().expect("privileged");
+    assert_eq!(privileged.origin.span.slice(src), "--privileged");
+    // `%n` is unknown: the container is named by its image.
+    assert_eq!(spec.name, "app:1");
+}
+
+#[test]
+fn spans_through_make_variables() {
+    let src = "IMAGE ?= app:1\nDOCKER := docker\nrun:\n\t@$(DOCKER) run --rm \\\n\t\t-v /:/host $(IMAGE) $$HOME\n";
+    let e = crate::kinds::makefile::extract(src);
+    let l = analyse(&e.blocks);
+    let spec = &l.containers[0];
+    assert_eq!(spec.origin.span.slice(src), "$(DOCKER)");
+    assert_eq!(spec.volumes[0].origin.span.slice(src), "-v /:/host");
+    let image = spec.image.as_ref().expect("image");
+    assert_eq!(image.value.as_deref(), Some("app:1"));
+    assert_eq!(image.origin.span.slice(src), "$(IMAGE)");
+}

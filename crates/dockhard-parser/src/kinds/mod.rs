@@ -7,7 +7,9 @@ pub mod compose;
 pub mod dockerfile;
 pub mod github_actions;
 pub mod gitlab_ci;
+pub mod makefile;
 pub mod script;
+pub mod systemd;
 
 use std::path::{Path, PathBuf};
 
@@ -62,12 +64,12 @@ pub const TABLE: &[KindRow] = &[
     KindRow {
         kind: FileKind::Systemd,
         name: "systemd",
-        detect: detect_systemd,
+        detect: systemd::detect,
     },
     KindRow {
         kind: FileKind::Makefile,
         name: "makefile",
-        detect: detect_makefile,
+        detect: makefile::detect,
     },
     KindRow {
         kind: FileKind::Script,
@@ -76,29 +78,8 @@ pub const TABLE: &[KindRow] = &[
     },
 ];
 
-fn file_name(path: &Path) -> Option<&str> {
+pub(crate) fn file_name(path: &Path) -> Option<&str> {
     path.file_name()?.to_str()
-}
-
-/// `Makefile`, `makefile`, `GNUmakefile`, `*.mk`.
-fn detect_makefile(path: &Path) -> bool {
-    file_name(path)
-        .is_some_and(|n| matches!(n, "Makefile" | "makefile" | "GNUmakefile") || n.ends_with(".mk"))
-}
-
-/// `*.service`, and drop-ins `*.service.d/*.conf`.
-fn detect_systemd(path: &Path) -> bool {
-    let Some(name) = file_name(path) else {
-        return false;
-    };
-    if name.ends_with(".service") {
-        return true;
-    }
-    name.ends_with(".conf")
-        && path
-            .parent()
-            .and_then(file_name)
-            .is_some_and(|d| d.ends_with(".service.d"))
 }
 
 impl FileKind {
@@ -171,8 +152,8 @@ pub fn load_command_input(
 ) -> CommandInput {
     let extracted = match kind {
         FileKind::Script => script::extract(&text),
-        FileKind::Makefile => makefile_extract(&text),
-        FileKind::Systemd => systemd_extract(&text),
+        FileKind::Makefile => makefile::extract(&text),
+        FileKind::Systemd => systemd::extract(&text),
         FileKind::GithubActions => github_actions::extract(&text),
         FileKind::GitlabCi => return gitlab_ci::load(path, text, loader),
         FileKind::Dockerfile | FileKind::Compose => Extracted::default(),
@@ -185,14 +166,6 @@ pub fn load_command_input(
         }],
         extracted,
     }
-}
-
-fn makefile_extract(_text: &str) -> Extracted {
-    Extracted::default()
-}
-
-fn systemd_extract(_text: &str) -> Extracted {
-    Extracted::default()
 }
 
 /// A piece of shell text found in an input, mapped back to its file: a

@@ -437,9 +437,11 @@ impl Walker<'_> {
         }
     }
 
+    /// Copies `start..end` of the text with its map (which may hold
+    /// replacements: a make variable's value, a systemd specifier).
     fn push_raw(&self, out: &mut MappedText, start: usize, end: usize) {
-        if let Some(s) = self.src.get(start..end) {
-            out.push(s, self.text.source_offset(start));
+        if self.src.get(start..end).is_some() {
+            out.extend(&self.text.slice(start, end));
         }
     }
 
@@ -546,7 +548,7 @@ impl Walker<'_> {
                                 continue;
                             }
                         };
-                        out.push(v, self.text.source_offset(at));
+                        out.push_replacement(v, self.text.span(at, at + 1 + n.len_utf8()));
                         continue;
                     }
                     self.push_raw(out, at, at + c.len_utf8());
