@@ -17,7 +17,7 @@ export PRE_COMMIT_HOME="${PRE_COMMIT_HOME:-$work/cache}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$repo/target}"
 
 sample="$work/sample"
-mkdir -p "$sample/app" "$sample/deploy" "$sample/docs"
+mkdir -p "$sample/app" "$sample/deploy" "$sample/docs" "$sample/bin"
 cd "$sample"
 git init -q
 git config user.email ci@example.com
@@ -42,12 +42,17 @@ networks:
       com.docker.network.bridge.enable_icc: "false"
 COMPOSE
 echo "not linted" > docs/notes.yaml
+cat > deploy/run.sh <<'SCRIPT'
+#!/bin/sh
+docker run --rm --read-only --cap-drop=ALL --security-opt no-new-privileges \
+  --network app-net app:1
+SCRIPT
 git add -A
 git commit -qm "sample"
 
 run() {
     set +e
-    out="$("$precommit" try-repo "$repo" dockhard --all-files --verbose 2>&1)"
+    out="$("$precommit" try-repo "$repo" "${1:-dockhard}" --all-files --verbose 2>&1)"
     status=$?
     set -e
 }
@@ -71,13 +76,26 @@ services:
   web:
     privileged: true
 COMPOSE
+printf '#!/bin/sh\nexec docker run --privileged --rm --read-only --cap-drop=ALL --security-opt no-new-privileges --network n app:1\n' > deploy/run.sh
 git add -A
 git commit -qm "regress"
 run
 [ "$status" -eq 1 ] || fail "expected the hook to fail (status $status)"
 echo "$out" | grep -Eq '^app/Dockerfile:2:6: warning\[DH100\]' || fail "no DH100 line for app/Dockerfile"
 echo "$out" | grep -Eq '^deploy/compose.override.yaml:3:17: error\[DH104\]' || fail "no DH104 line for the override"
+echo "$out" | grep -Eq '^deploy/run.sh:2:17: error\[DH104\]' || fail "no DH104 line for the script"
 echo "$out" | grep -q "docs/notes.yaml" && fail "a file outside the hook's patterns was linted"
 echo "regressed sample: failed as expected"
 echo "$out" | grep -E '^(app|deploy)/'
+
+# 3. A script without an extension, by its shebang, through the second hook.
+printf '#!/usr/bin/env bash\ndocker exec -u root web ls\n' > bin/maintain
+chmod +x bin/maintain
+git add -A
+git commit -qm "script without an extension"
+run dockhard-shebang-scripts
+[ "$status" -eq 1 ] || fail "expected the shebang hook to fail (status $status)"
+echo "$out" | grep -Eq '^bin/maintain:2:13: warning\[DH117\]' || fail "no DH117 line for bin/maintain"
+echo "$out" | grep -q "deploy/run.sh" && fail "the shebang hook linted a .sh file the main hook takes"
+echo "script without an extension: failed as expected"
 echo "test-pre-commit: ok"
