@@ -18,6 +18,9 @@ struct Segment {
     /// The piece stands for a value that cannot be known (`${{ expr }}`, a
     /// make variable defined elsewhere, a systemd specifier).
     unknown: bool,
+    /// For a replacement: where the value was defined (a make variable's
+    /// assignment), if elsewhere; empty otherwise.
+    defined: Span,
 }
 
 impl Segment {
@@ -75,6 +78,7 @@ impl MappedText {
                 source_len: len,
                 copy: true,
                 unknown: false,
+                defined: Span::default(),
             });
         }
         self.text.push_str(piece);
@@ -92,6 +96,15 @@ impl MappedText {
         self.push_standing(placeholder, source, true);
     }
 
+    /// Appends `piece`, which stands for the source range `source` (a use of
+    /// a variable) and was defined at `defined` (its assignment).
+    pub fn push_defined(&mut self, piece: &str, source: Span, defined: Span) {
+        self.push_standing(piece, source, false);
+        if let Some(last) = self.segments.last_mut() {
+            last.defined = defined;
+        }
+    }
+
     fn push_standing(&mut self, piece: &str, source: Span, unknown: bool) {
         let text = self.text.len() as u32;
         self.segments.push(Segment {
@@ -101,8 +114,22 @@ impl MappedText {
             source_len: source.len(),
             copy: false,
             unknown,
+            defined: Span::default(),
         });
         self.text.push_str(piece);
+    }
+
+    /// Where the values standing for source ranges were defined: (the use,
+    /// the definition) for each replacement that has one.
+    pub fn definitions(&self) -> Vec<(Span, Span)> {
+        let mut out: Vec<(Span, Span)> = self
+            .segments
+            .iter()
+            .filter(|s| !s.copy && !s.defined.is_empty())
+            .map(|s| (Span::new(s.source, s.source_end()), s.defined))
+            .collect();
+        out.dedup();
+        out
     }
 
     /// Appends text that was not in the source (a separator); it maps to the
@@ -240,6 +267,9 @@ impl MappedText {
                 self.push(piece, seg.source);
             } else {
                 self.push_standing(piece, Span::new(seg.source, seg.source_end()), seg.unknown);
+                if let Some(last) = self.segments.last_mut() {
+                    last.defined = seg.defined;
+                }
             }
             at = seg.text_end();
         }

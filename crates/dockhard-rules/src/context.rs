@@ -205,7 +205,12 @@ impl<'a> ContainerContext<'a> {
         let file = files.file_or_unknown(origin);
         let mut builder = self.reporter.start(&file, origin.span, severity, message);
         if origin.is_aliased() {
-            builder = builder.secondary(origin.defined, "defined here, through an anchor");
+            let how = if is_command {
+                "the variable is defined here"
+            } else {
+                "defined here, through an anchor"
+            };
+            builder = builder.secondary(origin.defined, how);
         }
         // A value from an override or an extended file: show the service too.
         let service = self.spec.origin;
@@ -249,9 +254,14 @@ impl NetworkContext<'_> {
         if let SpecSource::Command(c) = &self.network.source {
             message.push_str(&format!(" (`{}`)", c.command_name()));
         }
+        let how = if self.is_command() {
+            "the variable is defined here"
+        } else {
+            "defined here, through an anchor"
+        };
         let builder = self.reporter.start(&file, origin.span, severity, message);
         if origin.is_aliased() {
-            builder.secondary(origin.defined, "defined here, through an anchor")
+            builder.secondary(origin.defined, how)
         } else {
             builder
         }

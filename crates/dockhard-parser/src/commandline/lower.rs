@@ -10,8 +10,18 @@ use crate::spec::{
 };
 use crate::values;
 
+/// Where a flag was written; for one that came through a variable, where
+/// the variable was defined too.
 fn origin(cmd: &ContainerCommand, flag: &FlagUse) -> Origin {
-    Origin::new(cmd.file, flag.span())
+    at(cmd, flag.span())
+}
+
+fn at(cmd: &ContainerCommand, span: crate::span::Span) -> Origin {
+    Origin {
+        file: cmd.file,
+        span,
+        defined: cmd.defined_at(span).unwrap_or(span),
+    }
 }
 
 fn text_field(cmd: &ContainerCommand, flag: &FlagUse) -> Field<String> {
@@ -40,7 +50,7 @@ fn parsed<T>(
 }
 
 fn word_field(cmd: &ContainerCommand, word: &Word) -> Field<String> {
-    let origin = Origin::new(cmd.file, word.span);
+    let origin = at(cmd, word.span);
     if word.dynamic {
         Field::unknown(origin)
     } else {
@@ -109,6 +119,8 @@ fn info(cmd: &ContainerCommand) -> CommandInfo {
 
 pub(super) fn container(cmd: &ContainerCommand) -> ContainerSpec {
     let info = info(cmd);
+    // A missing measure points at the command's first word, even when that
+    // word came through a variable (`$(DOCKER) run`).
     let start = Origin::new(cmd.file, cmd.start);
     let positional = cmd.args.positionals.first();
     let mut spec = ContainerSpec::new(String::new(), start);
@@ -127,7 +139,7 @@ pub(super) fn container(cmd: &ContainerCommand) -> ContainerSpec {
                     .reduce(crate::span::Span::cover)
                     .unwrap_or_default();
                 let words = rest.iter().map(|w| w.value.clone()).collect();
-                let origin = Origin::new(cmd.file, span);
+                let origin = at(cmd, span);
                 spec.command = Some(if rest.iter().any(|w| w.dynamic) {
                     Field::unknown(origin)
                 } else {

@@ -35,6 +35,20 @@ pub struct ContainerCommand {
     pub span: Span,
     pub args: ParsedArgs,
     pub values_only: bool,
+    /// Values that came through a variable defined elsewhere in the file (a
+    /// make variable): (where it is used, where it is defined).
+    pub definitions: Vec<(Span, Span)>,
+}
+
+impl ContainerCommand {
+    /// Where a value written at `span` was defined, when it came through a
+    /// variable.
+    pub fn defined_at(&self, span: Span) -> Option<Span> {
+        self.definitions
+            .iter()
+            .find(|(used, _)| used.start < span.end.max(span.start + 1) && span.start < used.end)
+            .map(|(_, defined)| *defined)
+    }
 }
 
 /// What the command lines of an input hold.
@@ -83,7 +97,14 @@ pub fn analyse(blocks: &[ShellBlock]) -> CommandLines {
                 .iter()
                 .map(|span| Origin::new(block.file, *span)),
         );
+        let before = out.commands.len();
         find_in_script(&script, block.file, block.values_only, &mut out.commands);
+        let definitions = block.text.definitions();
+        if !definitions.is_empty() {
+            for c in &mut out.commands[before..] {
+                c.definitions = definitions.clone();
+            }
+        }
     }
     out.lower();
     out
@@ -368,6 +389,7 @@ fn container_command(
         span: cmd.span,
         args,
         values_only,
+        definitions: Vec::new(),
     })
 }
 

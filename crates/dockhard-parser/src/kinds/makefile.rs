@@ -306,6 +306,8 @@ struct Def {
     value: String,
     /// The conditional branch the definition is in (0: none).
     branch: u32,
+    /// The assignment's lines (empty for a `define` block).
+    span: Span,
 }
 
 /// An assignment found on a line: name, kind, and where the value starts.
@@ -431,6 +433,8 @@ struct Reader<'a> {
     branches: Vec<u32>,
     next_branch: u32,
     read: Read,
+    /// The logical line being read.
+    current: Span,
 }
 
 impl<'a> Reader<'a> {
@@ -444,6 +448,7 @@ impl<'a> Reader<'a> {
             branches: Vec::new(),
             next_branch: 1,
             read: Read::default(),
+            current: Span::default(),
         }
     }
 
@@ -453,6 +458,7 @@ impl<'a> Reader<'a> {
 
     fn define(&mut self, name: &str, kind: DefKind, value: String) {
         let branch = self.branch();
+        let span = self.current;
         self.read
             .defs
             .entry(name.to_string())
@@ -461,6 +467,7 @@ impl<'a> Reader<'a> {
                 kind,
                 value,
                 branch,
+                span,
             });
     }
 
@@ -481,6 +488,8 @@ impl<'a> Reader<'a> {
         let Some(&head) = self.lines.get(first) else {
             return;
         };
+        let end = self.lines.get(last).map_or(head.end, |l| l.end);
+        self.current = Span::from_range(head.start..end.max(head.start));
         let text = content(self.source, &head);
         if self.define.is_some() {
             self.define_line(first, last, text);
@@ -688,6 +697,7 @@ impl<'a> Reader<'a> {
             kind,
             value,
             branch: define.branch,
+            span: Span::default(),
         });
     }
 }
@@ -910,6 +920,16 @@ impl<'a> Resolver<'a> {
         Some(out.pieces)
     }
 
+    /// Where `name` is assigned (its last assignment), for a label.
+    fn definition(&self, name: &str) -> Option<Span> {
+        self.defs
+            .get(name)?
+            .iter()
+            .rev()
+            .map(|d| d.span)
+            .find(|s| !s.is_empty())
+    }
+
     /// Whether every value `name` may have is made only of the characters
     /// make strips from the start of a recipe line (`Q = @`, or `@` and
     /// nothing in two branches): `$(Q)docker run` runs `docker`.
@@ -963,11 +983,12 @@ impl<'a> Resolver<'a> {
                 i = at + 2;
             } else if let Some((end, name)) = reference_at(text, at) {
                 let span = raw.span(at, end);
+                let defined = name.and_then(|n| self.definition(n)).unwrap_or_default();
                 match name.and_then(|n| self.lookup(n, 0)) {
                     Some(pieces) => {
                         for piece in pieces {
                             match piece {
-                                Piece::Text(t) => out.push_replacement(&t, span),
+                                Piece::Text(t) => out.push_defined(&t, span, defined),
                                 Piece::Unknown(p) => out.push_unknown(&p, span),
                             }
                         }
