@@ -448,7 +448,12 @@ pub fn parse_args(tool: Tool, commands: &[&str], words: &[Word], interspersed: b
             }
             // `$OPTS app` or `$1 cat /x`: a word follows at once. Which one
             // is the image is told by the variable's name only.
-            if words.get(i + 1).is_some_and(|w| !is_flag_word(w)) {
+            // (`$SSH $VOLUMES -it --privileged app`: expansions in a row are
+            // all possibly flags.)
+            if words
+                .get(i + 1)
+                .is_some_and(|w| !is_flag_word(w) && !may_be_flags(w))
+            {
                 let from = if names_options(word) { i + 1 } else { i };
                 out.positionals.extend(words[from..].iter().cloned());
                 break;
@@ -456,6 +461,10 @@ pub fn parse_args(tool: Tool, commands: &[&str], words: &[Word], interspersed: b
             // `$OPTS --rm app` or `$X --version`: the words after it are
             // flags only if a positional word (the image) follows them and
             // they are all known flags.
+            if words.get(i + 1).is_some_and(may_be_flags) {
+                i += 1;
+                continue;
+            }
             let mut j = i + 1;
             let mut tentative = Vec::new();
             let mut flags_follow = false;
@@ -684,6 +693,11 @@ mod tests {
         assert_eq!(p.flags[0].text(), None);
         let p = parse_args(Tool::Docker, &["run"], &words("--$X app"), false);
         assert!(!p.complete);
+        // Expansions in a row, then flags and the image.
+        let p = parse_args(Tool::Docker, &["run"], &words("$SSH $VOLS -it --privileged app"), false);
+        assert!(!p.complete);
+        assert_eq!(p.flags.len(), 3);
+        assert_eq!(p.positionals[0].value, "app");
     }
 
     #[test]
