@@ -21,7 +21,13 @@ fn main() {
             .unwrap_or(FileKind::Script);
         let input = load_command_input(kind, path, text, &FsLoader);
         let lines = commandline::analyse(&input.extracted.blocks);
-        for (c, spec) in lines.commands.iter().zip(&lines.containers) {
+        // Network commands lower into networks; the others into containers,
+        // in the same order.
+        let containers = lines
+            .commands
+            .iter()
+            .filter(|c| c.kind != dockhard_parser::spec::CommandKind::Network);
+        for (c, spec) in containers.zip(&lines.containers) {
             let file = &input.files[c.file];
             let at = LineIndex::new(&file.text).line_col(&file.text, c.start.start);
             let image = spec
