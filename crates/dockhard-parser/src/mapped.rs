@@ -251,6 +251,21 @@ impl MappedText {
         self.span(0, self.text.len())
     }
 
+    /// Appends `other[start..end]` with its map, without building the slice.
+    pub fn push_range(&mut self, other: &MappedText, start: usize, end: usize) {
+        if let Ok(i) = other.find(start as u32) {
+            let seg = other.segments[i];
+            if seg.copy
+                && end as u32 <= seg.text_end()
+                && let Some(piece) = other.text.get(start..end)
+            {
+                self.push(piece, seg.source + (start as u32 - seg.text));
+                return;
+            }
+        }
+        self.extend(&other.slice(start, end));
+    }
+
     /// Appends another mapped text of the same source, keeping its map.
     pub fn extend(&mut self, other: &MappedText) {
         let mut at = 0u32;

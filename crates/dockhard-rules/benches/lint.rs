@@ -1,6 +1,8 @@
-//! Parse + lint speed with every default rule, on the corpus Dockerfiles
-//! (`../shared/corpus`, else the fixtures): `cargo bench -p dockhard-rules`.
-//! Parsing alone is measured in the same run, so the rules' share shows.
+//! Parse + lint speed with every default rule, on the corpus Dockerfiles,
+//! compose projects and command-line files (`../shared/corpus`, else the
+//! fixtures): `cargo bench -p dockhard-rules`. Parsing alone is measured in
+//! the same run, so the rules' share shows; for command-line files, so is
+//! the cost of reading files that hold no `docker` word (not shell-parsed).
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -9,20 +11,22 @@ use std::sync::Arc;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use dockhard_parser::Dockerfile;
 use dockhard_parser::compose::{FsLoader, load_project};
+use dockhard_parser::kinds::{CommandInput, load_command_input};
 use dockhard_rules::kind::compose_projects;
 use dockhard_rules::{
-    FileKind, Settings, SourceFile, lint_dockerfile, lint_project, project_files,
+    FileKind, Settings, SourceFile, command_files, lint_commands, lint_dockerfile, lint_project,
+    project_files,
 };
 
-fn collect(dir: &Path, kind: FileKind, out: &mut Vec<PathBuf>) {
+fn collect(dir: &Path, keep: &dyn Fn(FileKind) -> bool, out: &mut Vec<PathBuf>) {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return;
     };
     for entry in rd.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            collect(&path, kind, out);
-        } else if FileKind::detect(&path) == Some(kind) {
+            collect(&path, keep, out);
+        } else if FileKind::detect(&path).is_some_and(keep) {
             out.push(path);
         }
     }
@@ -37,7 +41,7 @@ fn bench(c: &mut Criterion) {
         root.join("fixtures")
     };
     let mut paths = Vec::new();
-    collect(&base, FileKind::Dockerfile, &mut paths);
+    collect(&base, &|k| k == FileKind::Dockerfile, &mut paths);
     paths.sort();
     let files: Vec<Arc<SourceFile>> = paths
         .iter()
@@ -68,7 +72,7 @@ fn bench(c: &mut Criterion) {
     group.finish();
 
     let mut compose = Vec::new();
-    collect(&base, FileKind::Compose, &mut compose);
+    collect(&base, &|k| k == FileKind::Compose, &mut compose);
     compose.sort();
     let projects = compose_projects(&compose);
     let bytes: u64 = compose
@@ -84,6 +88,37 @@ fn bench(c: &mut Criterion) {
                 let project = load_project(p, &FsLoader);
                 let files = project_files(&project, &|p| p.to_path_buf(), &[]);
                 black_box(lint_project(&files, &settings));
+            }
+        })
+    });
+    group.finish();
+
+    let mut command_paths = Vec::new();
+    collect(&base, &FileKind::is_command_line, &mut command_paths);
+    command_paths.sort();
+    let inputs: Vec<(FileKind, PathBuf, String)> = command_paths
+        .iter()
+        .filter_map(|p| {
+            let kind = FileKind::detect(p)?;
+            Some((kind, p.clone(), std::fs::read_to_string(p).ok()?))
+        })
+        .collect();
+    let bytes: usize = inputs.iter().map(|(_, _, t)| t.len()).sum();
+    let mut group = c.benchmark_group(format!("lint {} command-line files", inputs.len()));
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("extract + parse + all default rules", |b| {
+        b.iter(|| {
+            for (kind, path, text) in &inputs {
+                let input: CommandInput = load_command_input(*kind, path, text.clone(), &FsLoader);
+                let files = command_files(&input, &|p| p.to_path_buf());
+                black_box(lint_commands(&files, &input, &settings));
+            }
+        })
+    });
+    group.bench_function("extract only", |b| {
+        b.iter(|| {
+            for (kind, path, text) in &inputs {
+                black_box(load_command_input(*kind, path, text.clone(), &FsLoader));
             }
         })
     });

@@ -12,7 +12,10 @@ const PRIVILEGED_SOCKET: &str =
 #[test]
 fn a_deploy_script_gets_what_a_compose_service_would() {
     let t = TempDir::new("deploy-script");
-    t.write("deploy.sh", format!("#!/bin/sh\nset -e\n{PRIVILEGED_SOCKET}"));
+    t.write(
+        "deploy.sh",
+        format!("#!/bin/sh\nset -e\n{PRIVILEGED_SOCKET}"),
+    );
     let out = dockhard(&t.0, &["check", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let v = json(&out);
@@ -22,31 +25,78 @@ fn a_deploy_script_gets_what_a_compose_service_would() {
     }
     // The flag at its own line and column; missing measures at `docker`.
     let privileged = with_code(&v, "DH104")[0];
-    assert_eq!((privileged["line"].as_u64(), privileged["column"].as_u64()), (Some(3), Some(12)));
+    assert_eq!(
+        (privileged["line"].as_u64(), privileged["column"].as_u64()),
+        (Some(3), Some(12))
+    );
     let missing = with_code(&v, "DH105")[0];
-    assert_eq!((missing["line"].as_u64(), missing["column"].as_u64()), (Some(3), Some(1)));
+    assert_eq!(
+        (missing["line"].as_u64(), missing["column"].as_u64()),
+        (Some(3), Some(1))
+    );
 }
 
 #[test]
 fn kinds_by_name_shebang_and_forced() {
     let t = TempDir::new("kinds");
-    t.write("bin/deploy", format!("#!/usr/bin/env bash\n{PRIVILEGED_SOCKET}"));
+    t.write(
+        "bin/deploy",
+        format!("#!/usr/bin/env bash\n{PRIVILEGED_SOCKET}"),
+    );
     t.write("bin/notes", PRIVILEGED_SOCKET);
     t.write("Makefile", format!("run:\n\t{PRIVILEGED_SOCKET}"));
-    t.write("ops/app.service", format!("[Service]\nExecStart=/usr/bin/{PRIVILEGED_SOCKET}"));
-    t.write(".github/workflows/ci.yml", format!("jobs:\n  a:\n    steps:\n      - run: {PRIVILEGED_SOCKET}"));
+    t.write(
+        "ops/app.service",
+        format!("[Service]\nExecStart=/usr/bin/{PRIVILEGED_SOCKET}"),
+    );
+    t.write(
+        ".github/workflows/ci.yml",
+        format!("jobs:\n  a:\n    steps:\n      - run: {PRIVILEGED_SOCKET}"),
+    );
     let out = dockhard(&t.0, &["check", "--format", "json", "--select", "DH104"]);
     let v = json(&out);
     let mut files: Vec<String> = codes(&v).into_iter().map(|(p, _)| p).collect();
     files.sort();
     // A file without an extension and without a shebang is not read.
-    assert_eq!(files, [".github/workflows/ci.yml", "Makefile", "bin/deploy", "ops/app.service"]);
+    assert_eq!(
+        files,
+        [
+            ".github/workflows/ci.yml",
+            "Makefile",
+            "bin/deploy",
+            "ops/app.service"
+        ]
+    );
     // `--kind` forces it.
-    let out = dockhard(&t.0, &["check", "--format", "json", "--select", "DH104", "--kind", "script", "bin/notes"]);
-    assert_eq!(codes(&json(&out)), [("bin/notes".to_string(), "DH104".to_string())]);
+    let out = dockhard(
+        &t.0,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "DH104",
+            "--kind",
+            "script",
+            "bin/notes",
+        ],
+    );
+    assert_eq!(
+        codes(&json(&out)),
+        [("bin/notes".to_string(), "DH104".to_string())]
+    );
     // Standard input, named by `--stdin-filename`.
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_dockhard"))
-        .args(["check", "--format", "json", "--select", "DH104", "--stdin-filename", "x/run.sh", "-"])
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "DH104",
+            "--stdin-filename",
+            "x/run.sh",
+            "-",
+        ])
         .current_dir(&t.0)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -59,17 +109,29 @@ fn kinds_by_name_shebang_and_forced() {
             child.wait_with_output()
         })
         .expect("run with stdin");
-    assert_eq!(codes(&json(&out)), [("x/run.sh".to_string(), "DH104".to_string())]);
+    assert_eq!(
+        codes(&json(&out)),
+        [("x/run.sh".to_string(), "DH104".to_string())]
+    );
 }
 
 #[test]
 fn gitlab_ci_reads_its_local_includes() {
     let t = TempDir::new("gitlab");
-    t.write(".gitlab-ci.yml", "include:\n  - local: /ci/docker.yml\ntest:\n  script:\n    - docker run --rm app\n");
-    t.write("ci/docker.yml", format!("build:\n  script:\n    - {PRIVILEGED_SOCKET}"));
+    t.write(
+        ".gitlab-ci.yml",
+        "include:\n  - local: /ci/docker.yml\ntest:\n  script:\n    - docker run --rm app\n",
+    );
+    t.write(
+        "ci/docker.yml",
+        format!("build:\n  script:\n    - {PRIVILEGED_SOCKET}"),
+    );
     let out = dockhard(&t.0, &["check", "--format", "json", "--select", "DH104"]);
     let v = json(&out);
-    assert_eq!(codes(&v), [("ci/docker.yml".to_string(), "DH104".to_string())]);
+    assert_eq!(
+        codes(&v),
+        [("ci/docker.yml".to_string(), "DH104".to_string())]
+    );
     assert_eq!(v["summary"]["files"], 2);
 }
 

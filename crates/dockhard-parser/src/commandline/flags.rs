@@ -266,6 +266,18 @@ fn names_an_image(word: &Word) -> bool {
     name.contains("IMAGE") || name.contains("IMG") || name.ends_with("TAG") || name == "REPO"
 }
 
+/// Whether a dynamic word names a positional argument of `network create`
+/// or `build` by its variable's name (`"$netid"`, `$NETWORK_NAME`,
+/// `"$CONTEXT_DIR"`).
+fn names_a_positional(word: &Word) -> bool {
+    let name = variable_name(word);
+    [
+        "NET", "NAME", "ID", "DIR", "CONTEXT", "PATH", "TMP", "SRC", "ROOT",
+    ]
+    .iter()
+    .any(|n| name.contains(n))
+}
+
 /// Whether a dynamic word names options by its variable's name
 /// (`$DOCKER_OPTS`, `"${ARGS[@]}"`, `$EXTRA_FLAGS`, `"$@"`).
 fn names_options(word: &Word) -> bool {
@@ -440,12 +452,15 @@ pub fn parse_args(tool: Tool, commands: &[&str], words: &[Word], interspersed: b
                 out.positionals.extend(words[i..].iter().cloned());
                 break;
             }
-            out.complete = false;
             if interspersed {
+                if names_options(word) || !names_a_positional(word) {
+                    out.complete = false;
+                }
                 out.positionals.push(word.clone());
                 i += 1;
                 continue;
             }
+            out.complete = false;
             // `$OPTS app` or `$1 cat /x`: a word follows at once. Which one
             // is the image is told by the variable's name only.
             // (`$SSH $VOLUMES -it --privileged app`: expansions in a row are
@@ -694,7 +709,12 @@ mod tests {
         let p = parse_args(Tool::Docker, &["run"], &words("--$X app"), false);
         assert!(!p.complete);
         // Expansions in a row, then flags and the image.
-        let p = parse_args(Tool::Docker, &["run"], &words("$SSH $VOLS -it --privileged app"), false);
+        let p = parse_args(
+            Tool::Docker,
+            &["run"],
+            &words("$SSH $VOLS -it --privileged app"),
+            false,
+        );
         assert!(!p.complete);
         assert_eq!(p.flags.len(), 3);
         assert_eq!(p.positionals[0].value, "app");
@@ -711,5 +731,20 @@ mod tests {
         );
         assert_eq!(p.positionals[0].value, "net1");
         assert_eq!(names(&p)[1], ("internal", None));
+        // A name given by a variable that says so.
+        let p = parse_args(
+            Tool::Docker,
+            &["network create"],
+            &words("\"$netid\""),
+            true,
+        );
+        assert!(p.complete);
+        let p = parse_args(
+            Tool::Docker,
+            &["network create"],
+            &words("$NET_OPTS back"),
+            true,
+        );
+        assert!(!p.complete);
     }
 }

@@ -441,7 +441,7 @@ impl Walker<'_> {
     /// replacements: a make variable's value, a systemd specifier).
     fn push_raw(&self, out: &mut MappedText, start: usize, end: usize) {
         if self.src.get(start..end).is_some() {
-            out.extend(&self.text.slice(start, end));
+            out.push_range(self.text, start, end);
         }
     }
 

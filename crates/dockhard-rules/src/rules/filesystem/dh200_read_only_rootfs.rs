@@ -59,21 +59,20 @@ fn check(cx: &mut ContainerContext<'_>) {
     let spec = cx.spec;
     let help = cx.says(HELP, HELP_COMMAND);
     match &spec.read_only {
-        Some(field) => {
-            if field.value == Some(false) {
-                let written = if cx.is_command() {
-                    cx.written(field.origin)
-                } else {
-                    "read_only: false"
-                };
-                cx.report(
-                    field.origin,
-                    format!("the root filesystem is explicitly writable (`{written}`)"),
-                )
-                .label("writable")
-                .help(help);
-            }
+        Some(field) if field.value == Some(false) => {
+            let written = if cx.is_command() {
+                cx.written(field.origin)
+            } else {
+                "read_only: false"
+            };
+            cx.report(
+                field.origin,
+                format!("the root filesystem is explicitly writable (`{written}`)"),
+            )
+            .label("writable")
+            .help(help);
         }
+        Some(_) => {}
         None if spec.judges_missing() => {
             let missing = cx.says("read_only: true", "--read-only");
             let label = cx.owner_label();
