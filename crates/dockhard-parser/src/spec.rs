@@ -69,6 +69,54 @@ pub struct Port {
     pub protocol: String,
 }
 
+impl Port {
+    /// Published on every interface: no host IP, or a wildcard address
+    /// (`0.0.0.0`, `::`, `::ffff:0.0.0.0`).
+    pub fn binds_all_interfaces(&self) -> bool {
+        match self.host_ip.as_deref() {
+            None => true,
+            Some(ip) => matches!(
+                ip.to_ascii_lowercase().as_str(),
+                "0.0.0.0" | "::" | "::0" | "0:0:0:0:0:0:0:0" | "::ffff:0.0.0.0" | "*"
+            ),
+        }
+    }
+
+    /// Published on the loopback interface only (`127.0.0.0/8`, `::1`,
+    /// `localhost`).
+    pub fn binds_loopback(&self) -> bool {
+        self.host_ip.as_deref().is_some_and(|ip| {
+            ip.starts_with("127.")
+                || ip == "::1"
+                || ip.eq_ignore_ascii_case("localhost")
+                || ip.eq_ignore_ascii_case("::ffff:127.0.0.1")
+        })
+    }
+}
+
+/// A host device given to the container: `/dev/x[:/dev/y[:rwm]]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Device {
+    pub host: String,
+    pub container: Option<String>,
+    /// Cgroup permissions (`r`, `w`, `m`), when written.
+    pub permissions: Option<String>,
+}
+
+/// A tmpfs mount: `/run:rw,noexec,nosuid,size=64m`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tmpfs {
+    pub target: String,
+    /// The mount options as written (`noexec`, `size=64m` ...).
+    pub options: Vec<String>,
+}
+
+impl Tmpfs {
+    pub fn has_option(&self, name: &str) -> bool {
+        self.options.iter().any(|o| o == name)
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MountKind {
     Bind,
@@ -222,9 +270,11 @@ pub struct ContainerSpec {
     pub userns_mode: Option<Field<String>>,
     pub cgroup: Option<Field<String>>,
     pub volumes: Vec<Field<Mount>>,
-    pub tmpfs: Vec<Field<String>>,
-    pub devices: Vec<Field<String>>,
+    pub tmpfs: Vec<Field<Tmpfs>>,
+    pub devices: Vec<Field<Device>>,
     pub ports: Vec<Field<Port>>,
+    /// `expose:`, `--expose`: container ports (or ranges) not published.
+    pub expose: Vec<Field<String>>,
     /// `-P` / `--publish-all`.
     pub publish_all: Option<Field<bool>>,
     pub device_cgroup_rules: Vec<Field<String>>,
@@ -236,6 +286,8 @@ pub struct ContainerSpec {
     pub secrets: Vec<Field<String>>,
     pub limits: Limits,
     pub restart: Option<Field<String>>,
+    /// `deploy.restart_policy.max_attempts`, `--restart-max-attempts`.
+    pub restart_max_attempts: Option<Field<String>>,
     pub healthcheck_disabled: Option<Field<bool>>,
     pub sysctls: Vec<(String, Field<String>)>,
     pub build: Option<Build>,
@@ -273,6 +325,7 @@ impl ContainerSpec {
             tmpfs: Vec::new(),
             devices: Vec::new(),
             ports: Vec::new(),
+            expose: Vec::new(),
             publish_all: None,
             device_cgroup_rules: Vec::new(),
             cgroup_parent: None,
@@ -282,6 +335,7 @@ impl ContainerSpec {
             secrets: Vec::new(),
             limits: Limits::default(),
             restart: None,
+            restart_max_attempts: None,
             healthcheck_disabled: None,
             sysctls: Vec::new(),
             build: None,

@@ -2,7 +2,7 @@
 //! ports, volumes, security options,
 //! capabilities and booleans written as strings.
 
-use crate::spec::{Capability, Mount, MountKind, Port, PortRange, SecurityOpt};
+use crate::spec::{Capability, Device, Mount, MountKind, Port, PortRange, SecurityOpt, Tmpfs};
 
 /// Compose's booleans from strings (YAML 1.1 words, any case).
 pub fn compose_bool(text: &str) -> Option<bool> {
@@ -188,6 +188,51 @@ pub fn volume(text: &str) -> Result<Mount, String> {
     })
 }
 
+/// A device as `--device` and compose's short syntax write it:
+/// `/dev/x`, `/dev/x:/dev/y`, `/dev/x:/dev/y:rwm`, `/dev/x:rwm`.
+pub fn device(text: &str) -> Device {
+    let text = text.trim();
+    let mut parts = text.splitn(3, ':');
+    let host = parts.next().unwrap_or("").to_string();
+    let is_permissions =
+        |p: &str| !p.is_empty() && p.chars().all(|c| matches!(c, 'r' | 'w' | 'm'));
+    match (parts.next(), parts.next()) {
+        (None, _) => Device {
+            host,
+            container: None,
+            permissions: None,
+        },
+        (Some(p), None) if is_permissions(p) => Device {
+            host,
+            container: None,
+            permissions: Some(p.to_string()),
+        },
+        (Some(c), p) => Device {
+            host,
+            container: Some(c.to_string()).filter(|c| !c.is_empty()),
+            permissions: p.map(str::to_string).filter(|p| !p.is_empty()),
+        },
+    }
+}
+
+/// A tmpfs as `--tmpfs` and compose's `tmpfs:` write it: `/run` or
+/// `/run:rw,noexec,nosuid,size=64m`.
+pub fn tmpfs(text: &str) -> Tmpfs {
+    let text = text.trim();
+    let (target, options) = match text.split_once(':') {
+        Some((t, o)) => (t, o),
+        None => (text, ""),
+    };
+    Tmpfs {
+        target: target.to_string(),
+        options: options
+            .split(',')
+            .map(|o| o.trim().to_ascii_lowercase())
+            .filter(|o| !o.is_empty())
+            .collect(),
+    }
+}
+
 /// Splits a comma-separated list as Go's `encoding/csv` reads one record:
 /// a field in double quotes may hold commas (`"volume-opt=o=addr=x,rw"`).
 pub fn csv_fields(text: &str) -> Vec<String> {
@@ -362,6 +407,22 @@ mod tests {
         );
         assert!(port("abc:80").is_err());
         assert!(port("90-80:90-80").is_err());
+    }
+
+    #[test]
+    fn devices_and_tmpfs() {
+        let d = device("/dev/sda:/dev/xvda:rwm");
+        assert_eq!(
+            (d.host.as_str(), d.container.as_deref(), d.permissions.as_deref()),
+            ("/dev/sda", Some("/dev/xvda"), Some("rwm"))
+        );
+        let d = device("/dev/fuse:rw");
+        assert_eq!((d.container, d.permissions.as_deref()), (None, Some("rw")));
+        assert_eq!(device("/dev/net/tun").host, "/dev/net/tun");
+        let t = tmpfs("/run:rw,NOEXEC,nosuid,size=64m");
+        assert_eq!(t.target, "/run");
+        assert!(t.has_option("noexec") && t.has_option("nosuid"));
+        assert!(tmpfs("/tmp").options.is_empty());
     }
 
     #[test]

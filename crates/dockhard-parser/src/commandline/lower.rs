@@ -192,8 +192,14 @@ pub(super) fn container(cmd: &ContainerCommand) -> ContainerSpec {
             "mount" => spec
                 .volumes
                 .push(parsed(cmd, flag, |t| values::mount_option(t).ok())),
-            "tmpfs" => spec.tmpfs.push(text_field(cmd, flag)),
-            "device" => spec.devices.push(text_field(cmd, flag)),
+            "tmpfs" => spec
+                .tmpfs
+                .push(parsed(cmd, flag, |t| Some(values::tmpfs(t)))),
+            "device" => spec
+                .devices
+                .push(parsed(cmd, flag, |t| Some(values::device(t)))),
+            "expose" => spec.expose.push(text_field(cmd, flag)),
+            "restart-max-attempts" => spec.restart_max_attempts = Some(text_field(cmd, flag)),
             "device-cgroup-rule" => spec.device_cgroup_rules.push(text_field(cmd, flag)),
             "publish" | "port" => spec.ports.push(parsed(cmd, flag, port)),
             "publish-all" => spec.publish_all = Some(bool_field(cmd, flag)),
@@ -303,17 +309,17 @@ pub(super) fn network(cmd: &ContainerCommand) -> Option<NetworkSpec> {
             "driver" => net.driver = Some(text_field(cmd, flag)),
             "opt" => {
                 let o = origin(cmd, flag);
-                match flag.text().and_then(|t| t.split_once('=')) {
+                // `-o encrypted` is an option with an empty value.
+                match flag.text().map(|t| t.split_once('=').unwrap_or((t, ""))) {
                     Some((k, v)) => net
                         .driver_opts
                         .push((k.to_string(), Field::known(v.to_string(), o))),
-                    None if flag.text().is_none() => {
+                    None => {
                         // An unknown option could be the one that matters.
                         if let SpecSource::Command(c) = &mut net.source {
                             c.complete = false;
                         }
                     }
-                    None => {}
                 }
             }
             "internal" => net.internal = Some(bool_field(cmd, flag)),

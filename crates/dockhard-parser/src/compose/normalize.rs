@@ -292,16 +292,39 @@ fn service(
         .iter()
         .filter_map(|v| mount_field(v, project, root))
         .collect();
-    s.tmpfs = get("tmpfs").map(string_list).unwrap_or_default();
+    s.tmpfs = get("tmpfs")
+        .map(string_list)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|f| map_field(f, syntax::tmpfs))
+        .collect();
     s.devices = get("devices")
         .and_then(CNode::as_seq)
         .unwrap_or(&[])
         .iter()
         .filter_map(|d| match d.as_map() {
-            Some(_) => d.get("source").and_then(string_field),
-            None => string_field(d),
+            Some(_) => {
+                let text = |k: &str| d.get(k).and_then(CNode::text).map(str::to_string);
+                if ["source", "target", "permissions"]
+                    .iter()
+                    .any(|k| d.get(k).is_some_and(CNode::is_unknown))
+                {
+                    return Some(Field::unknown(d.origin));
+                }
+                let host = text("source")?;
+                Some(Field::known(
+                    crate::spec::Device {
+                        host,
+                        container: text("target"),
+                        permissions: text("permissions"),
+                    },
+                    d.origin,
+                ))
+            }
+            None => string_field(d).map(|f| map_field(f, syntax::device)),
         })
         .collect();
+    s.expose = get("expose").map(string_list).unwrap_or_default();
     s.ports = get("ports")
         .and_then(CNode::as_seq)
         .unwrap_or(&[])
@@ -334,6 +357,8 @@ fn service(
         .and_then(string_field);
     s.limits.cpus = get("cpus")
         .or_else(|| limits.and_then(|l| l.get("cpus")))
+        .or_else(|| get("cpu_quota"))
+        .or_else(|| get("cpu_shares"))
         .and_then(string_field);
     s.limits.pids = get("pids_limit")
         .or_else(|| limits.and_then(|l| l.get("pids")))
@@ -346,7 +371,13 @@ fn service(
         .and_then(|l| l.get("driver"))
         .and_then(string_field);
     s.oom_kill_disable = get("oom_kill_disable").and_then(bool_field);
-    s.restart = get("restart").and_then(string_field);
+    let restart_policy = get("deploy").and_then(|d| d.get("restart_policy"));
+    s.restart = get("restart")
+        .or_else(|| restart_policy.and_then(|p| p.get("condition")))
+        .and_then(string_field);
+    s.restart_max_attempts = restart_policy
+        .and_then(|p| p.get("max_attempts"))
+        .and_then(string_field);
     if let Some(hc) = get("healthcheck") {
         s.healthcheck_disabled = hc.get("disable").and_then(bool_field).or_else(|| {
             let test = hc.get("test")?;
