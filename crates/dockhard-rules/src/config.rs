@@ -336,6 +336,10 @@ pub struct Overrides {
     pub extend_select: Vec<Selector>,
     pub ignore: Vec<Selector>,
     pub allowed_capabilities: Vec<String>,
+    /// `--as-of`: wins over the file's `as-of`.
+    pub as_of: Option<String>,
+    /// `--eol-data`: tables read at run time.
+    pub data: Option<std::sync::Arc<crate::data::DataSet>>,
 }
 
 impl Config {
@@ -373,7 +377,11 @@ pub fn settings(config: Option<&Config>, path: &Path, cli: &Overrides) -> Settin
     caps.extend(cli.allowed_capabilities.iter().cloned());
     settings.allowed_capabilities = caps;
     settings.trusted_registries = options.and_then(|o| o.trusted_registries.clone());
-    settings.as_of = options.and_then(|o| o.as_of.clone());
+    settings.as_of = cli
+        .as_of
+        .clone()
+        .or_else(|| options.and_then(|o| o.as_of.clone()));
+    settings.data = cli.data.clone();
     settings
 }
 

@@ -7,8 +7,10 @@
 pub mod analysis;
 pub mod config;
 pub mod context;
+pub mod data;
 pub mod diagnostic;
 pub mod docs;
+pub mod images;
 pub mod kind;
 pub mod linter;
 pub mod registry;

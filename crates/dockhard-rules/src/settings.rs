@@ -80,6 +80,9 @@ pub struct Settings {
     pub trusted_registries: Option<Vec<String>>,
     /// The date end-of-life is judged against (`YYYY-MM-DD`); `None`: today.
     pub as_of: Option<String>,
+    /// Reference tables read at run time (`--eol-data`); `None`: the
+    /// tables compiled in.
+    pub data: Option<std::sync::Arc<crate::data::DataSet>>,
 }
 
 impl Default for Settings {
@@ -89,6 +92,22 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// The reference tables rules judge against.
+    pub fn data(&self) -> &crate::data::DataSet {
+        match &self.data {
+            Some(d) => d,
+            None => crate::data::DataSet::builtin(),
+        }
+    }
+
+    /// The date end-of-life is judged against: `as-of`, else today.
+    pub fn as_of_date(&self) -> crate::data::Date {
+        self.as_of
+            .as_deref()
+            .and_then(crate::data::Date::parse)
+            .unwrap_or_else(crate::data::Date::today)
+    }
+
     /// Rules enabled by `select` (default: the rules on by default), plus
     /// `extend_select`, minus `ignore`; the most specific selector wins, and
     /// `ignore` wins over a select of equal specificity.
@@ -135,6 +154,7 @@ impl Settings {
             allowed_capabilities: Vec::new(),
             trusted_registries: None,
             as_of: None,
+            data: None,
         }
     }
 

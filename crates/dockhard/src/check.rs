@@ -41,6 +41,12 @@ fn overrides(args: &CheckArgs) -> Result<Overrides, String> {
     if args.require_reason {
         extend_select.push(Selector::parse("DH007").map_err(|e| e.to_string())?);
     }
+    let data = match &args.eol_data {
+        Some(dir) => Some(Arc::new(
+            dockhard_rules::data::DataSet::load_dir(dir).map_err(|e| format!("--eol-data: {e}"))?,
+        )),
+        None => None,
+    };
     Ok(Overrides {
         select: (!args.select.is_empty())
             .then(|| selectors(&args.select))
@@ -48,6 +54,8 @@ fn overrides(args: &CheckArgs) -> Result<Overrides, String> {
         extend_select,
         ignore: selectors(&args.ignore)?,
         allowed_capabilities: Vec::new(),
+        as_of: args.as_of.clone(),
+        data,
     })
 }
 

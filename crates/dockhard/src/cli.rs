@@ -6,10 +6,18 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use dockhard_rules::{RULES, registry};
 
+/// `--version`: the program's version and the dates of the data it judges
+/// against.
+const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    "\ndata: end-of-life tables of 2026-08-22 (endoflife.date, docker-library/official-images), image users of 2026-11-29"
+);
+
 #[derive(Parser, Debug)]
 #[command(
     name = "dockhard",
     version,
+    long_version = LONG_VERSION,
     about = "A fast linter for container hardening",
     long_about = "dockhard reads Dockerfiles, compose files, and docker/podman command lines in scripts, \
                   Makefiles, CI files and systemd units, and reports every place where a hardening measure \
@@ -165,6 +173,17 @@ pub struct CheckArgs {
     #[arg(long)]
     pub require_reason: bool,
 
+    /// The date end-of-life is judged against (default: the configuration's
+    /// `as-of`, else today).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub as_of: Option<String>,
+
+    /// Read newer end-of-life and image tables (same format as the ones
+    /// compiled in: eol.tsv, eol-support.tsv, eol-image-map.tsv,
+    /// eol-tag-suffix.tsv, image-users.tsv, cves.tsv) from this directory.
+    #[arg(long, value_name = "DIR")]
+    pub eol_data: Option<PathBuf>,
+
     /// Apply safe fixes to the files.
     #[arg(long)]
     pub fix: bool,
@@ -179,6 +198,12 @@ pub struct CheckArgs {
     /// Do not print the summary line (human format).
     #[arg(long)]
     pub no_summary: bool,
+}
+
+fn parse_date(text: &str) -> Result<String, String> {
+    dockhard_rules::data::Date::parse(text)
+        .map(|d| d.to_string())
+        .ok_or_else(|| format!("`{text}` is not a date (YYYY-MM-DD)"))
 }
 
 pub fn explain(rule: &str) -> Result<ExitCode, String> {
@@ -197,6 +222,11 @@ pub fn explain(rule: &str) -> Result<ExitCode, String> {
 pub fn list_rules(format: RulesFormat) -> Result<ExitCode, String> {
     match format {
         RulesFormat::Text => {
+            println!(
+                "# data: end-of-life tables of {}, image users of {}",
+                dockhard_rules::data::EOL_DATA_DATE,
+                dockhard_rules::data::IMAGE_USERS_DATE
+            );
             for r in RULES {
                 let severity = r.default_severity.map_or("off", |s| s.as_str());
                 let star = if r.core { "★" } else { " " };
