@@ -28,7 +28,7 @@ pub fn run() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Check(args) => check::run(args),
+        Command::Check(args) => check::run(*args),
         Command::Explain { rule } => cli::explain(&rule),
         Command::Rules { format } => cli::list_rules(format),
     };
