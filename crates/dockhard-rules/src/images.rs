@@ -3,6 +3,8 @@
 //! `COPY --from=<image>`, `RUN --mount=from=<image>`).
 
 use dockhard_parser::Span;
+
+use crate::data::DataSet;
 use dockhard_parser::dockerfile::{Base, Dockerfile, Instruction, Kind, Stage};
 use dockhard_parser::values::csv_fields;
 
@@ -74,6 +76,106 @@ pub fn image_name(reference: &str) -> ImageName {
         tag: tag.filter(|t| !t.is_empty()),
         digest: digest.filter(|d| !d.is_empty()),
     }
+}
+
+/// A shell glob over a tag: `*` any run, `?` one character.
+fn glob(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        match p.get(pi) {
+            Some('*') => {
+                star = Some((pi, ti));
+                pi += 1;
+            }
+            Some(&c) if c == '?' || c == t[ti] => {
+                pi += 1;
+                ti += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    pi = sp + 1;
+                    ti = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
+/// Who an image runs as, from `image-users.tsv`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImageUser {
+    /// The image config's `User` (`65532`, `nobody`, `root` when unset).
+    pub user: String,
+    /// Whether the process the image starts runs as root; `None`: not verified.
+    pub runs_as_root: Option<bool>,
+    /// The entrypoint starts as root and switches to another user.
+    pub drops_privileges: bool,
+    /// How it switches, from the table's note (`entrypoint gosu mongodb`).
+    pub how: Option<String>,
+}
+
+/// The default user of an image, when the table knows it: the exact
+/// image's rows, else those of the longest prefix rule (`gcr.io/distroless/`,
+/// `quay.io/fedora/python-*`), the first whose tag pattern matches (a bare
+/// name is `latest`).
+pub fn image_user(data: &DataSet, reference: &str) -> Option<ImageUser> {
+    let name = image_name(reference);
+    let path = name.full_path();
+    let tag = name.tag.as_deref().unwrap_or("latest");
+    let table = &data.image_users;
+    let rows: Vec<&Vec<String>> = {
+        let exact: Vec<&Vec<String>> = table
+            .rows
+            .iter()
+            .filter(|r| table.cell(r, "image") == path)
+            .collect();
+        if exact.is_empty() {
+            let prefix_len = |r: &Vec<String>| {
+                let image = table.cell(r, "image");
+                let prefix = image.strip_suffix('*').unwrap_or(image);
+                (image.ends_with('/') || image.ends_with('*')) && path.starts_with(prefix)
+            };
+            let longest = table
+                .rows
+                .iter()
+                .filter(|r| prefix_len(r))
+                .map(|r| table.cell(r, "image").len())
+                .max()?;
+            table
+                .rows
+                .iter()
+                .filter(|r| prefix_len(r) && table.cell(r, "image").len() == longest)
+                .collect()
+        } else {
+            exact
+        }
+    };
+    let row = rows
+        .into_iter()
+        .find(|r| glob(table.cell(r, "tag_pattern"), tag))?;
+    let yes_no = |v: &str| match v {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => None,
+    };
+    let note = table.cell(row, "note");
+    let how = note
+        .split(';')
+        .map(str::trim)
+        .find(|c| ["gosu", "su-exec", "setpriv", "chroot", "entrypoint", "s6"].iter().any(|k| c.contains(k)))
+        .map(str::to_string);
+    Some(ImageUser {
+        user: table.cell(row, "default_user").to_string(),
+        runs_as_root: yes_no(table.cell(row, "runs_as_root")),
+        drops_privileges: yes_no(table.cell(row, "drops_privileges")) == Some(true),
+        how,
+    })
 }
 
 /// Where a Dockerfile names an image.
@@ -239,6 +341,25 @@ mod tests {
             "gcr.io"
         );
         assert_eq!(image_name("nginx").registry_host(), "docker.io");
+    }
+
+    #[test]
+    fn default_users_from_the_table() {
+        let data = DataSet::builtin();
+        let user = |r: &str| image_user(data, r);
+        let static_ = user("cgr.dev/chainguard/static").expect("chainguard static");
+        assert_eq!(static_.runs_as_root, Some(false));
+        assert_eq!(user("bitnami/postgresql:16").map(|u| u.runs_as_root), Some(Some(false)));
+        assert_eq!(user("docker.io/bitnami/postgresql:16@sha256:00").map(|u| u.user), Some("1001".to_string()));
+        assert_eq!(user("gcr.io/distroless/static-debian12:nonroot").map(|u| u.runs_as_root), Some(Some(false)));
+        assert_eq!(user("gcr.io/distroless/static-debian12").map(|u| u.runs_as_root), Some(Some(true)));
+        let mongo = user("mongo:7").expect("mongo");
+        assert!(mongo.drops_privileges && mongo.runs_as_root == Some(true));
+        assert!(mongo.how.is_some_and(|h| h.contains("gosu")));
+        assert_eq!(user("example.com/unknown:1"), None);
+        assert!(glob("*nonroot*", "debug-nonroot-amd64"));
+        assert!(glob("7.*", "7.4-alpine") && !glob("7.*", "17.0"));
+        assert!(glob("*", "latest") && !glob("psmdb*", "8.0"));
     }
 
     #[test]

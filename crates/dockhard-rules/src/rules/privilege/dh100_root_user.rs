@@ -2,6 +2,8 @@ use dockhard_parser::dockerfile::Base;
 use dockhard_parser::spec::Field;
 
 use crate::analysis::{self, UserSource, is_nonroot_image, is_root_user};
+use crate::images::image_user;
+use crate::settings::Settings;
 use crate::context::{ContainerContext, DockerfileContext};
 use crate::declare_rule;
 use crate::rule::Source;
@@ -13,7 +15,9 @@ declare_rule! {
     /// built `FROM`) is `root`, `0`, `root:<group>` or `0:<gid>`, or because no
     /// stage in its chain sets a `USER` at all. `USER ${VAR}` is judged on the
     /// value the variable has by default; a value only known at build time is
-    /// not reported. In a compose file: `user: root`, `0`, `0:0`; or no `user:`
+    /// not reported. A final stage built on an image known to run as a
+    /// non-root user (Chainguard, Bitnami, distroless `:nonroot`) inherits
+    /// that user. In a compose file: `user: root`, `0`, `0:0`; or no `user:`
     /// where the service is built from a Dockerfile of the project whose
     /// final stage (or `build.target`) runs as root, with a label in that
     /// Dockerfile. On a command line: `docker run -u 0`, `--user root:root`
@@ -44,7 +48,12 @@ declare_rule! {
     /// None: the right user depends on the image. Create one
     /// (`RUN useradd --system --uid 10001 app`) or use one the base image has,
     /// and switch to it with `USER` in the final stage. Images that run as
-    /// non-root by default (distroless `:nonroot` tags) need no `USER`.
+    /// non-root by default need no `USER`: dockhard knows the default user
+    /// of widely used images (Chainguard, Bitnami, distroless `:nonroot`,
+    /// `nginx-unprivileged` ...; `dockhard --version` gives the table's
+    /// date). An image that starts as root and switches user in its
+    /// entrypoint (`postgres`, `redis`, `mongo`) still runs as root for
+    /// anything but its default command: the finding says so.
     pub static ROOT_USER = {
         code: "DH100",
         name: "root-user",
@@ -62,6 +71,31 @@ declare_rule! {
         core: true,
         dockerfile: check,
         container: check_container,
+    }
+}
+
+/// What is known of a base image's default user.
+enum BaseUser {
+    NonRoot,
+    /// Starts as root and switches in its entrypoint (how, as a phrase).
+    DropsPrivileges(String),
+    RootOrUnknown,
+}
+
+/// The default user of a base image, from the image-users table (and the
+/// distroless `nonroot` tags, whatever the registry mirror).
+fn base_user(settings: &Settings, reference: &str) -> BaseUser {
+    if is_nonroot_image(reference) {
+        return BaseUser::NonRoot;
+    }
+    match image_user(settings.data(), reference) {
+        Some(u) if u.runs_as_root == Some(false) => BaseUser::NonRoot,
+        Some(u) if u.drops_privileges => BaseUser::DropsPrivileges(
+            u.how
+                .map(|h| format!(" ({})", h.trim_start_matches("entrypoint ")))
+                .unwrap_or_default(),
+        ),
+        _ => BaseUser::RootOrUnknown,
     }
 }
 
@@ -103,11 +137,13 @@ fn check(cx: &mut DockerfileContext<'_>) {
                 Base::Scratch => Some("scratch".to_string()),
                 Base::Stage(_) => None,
             };
-            if reference.as_deref().is_some_and(is_nonroot_image) {
-                return;
-            }
             if matches!(root.base, Base::Image { reference: None }) {
                 // The base image is a build argument: its default user is unknown.
+                return;
+            }
+            let image = reference.unwrap_or_default();
+            let known = base_user(cx.settings(), &image);
+            if let BaseUser::NonRoot = known {
                 return;
             }
             let through = if root.index == last.index {
@@ -115,15 +151,17 @@ fn check(cx: &mut DockerfileContext<'_>) {
             } else {
                 " nor in the stages it is built from".to_string()
             };
-            let image = reference.unwrap_or_default();
-            cx.report(
-                from_span,
-                format!(
+            let message = match known {
+                BaseUser::DropsPrivileges(how) => format!(
+                    "no USER in the final stage{through}: the container starts as root; `{image}` switches user in its entrypoint{how}, which covers only its default command and is undone by another entrypoint or command"
+                ),
+                _ => format!(
                     "no USER in the final stage{through}: the container runs as root, the default user of `{image}`"
                 ),
-            )
-            .label("final stage")
-            .help(HELP);
+            };
+            cx.report(from_span, message)
+                .label("final stage")
+                .help(HELP);
         }
         _ => {}
     }
@@ -207,7 +245,7 @@ fn check_container(cx: &mut ContainerContext<'_>) {
                 Base::Scratch => "scratch".to_string(),
                 _ => return,
             };
-            if is_nonroot_image(&reference) {
+            if let BaseUser::NonRoot = base_user(cx.settings(), &reference) {
                 return;
             }
             let from = df
