@@ -168,7 +168,11 @@ pub fn image_user(data: &DataSet, reference: &str) -> Option<ImageUser> {
     let how = note
         .split(';')
         .map(str::trim)
-        .find(|c| ["gosu", "su-exec", "setpriv", "chroot", "entrypoint", "s6"].iter().any(|k| c.contains(k)))
+        .find(|c| {
+            ["gosu", "su-exec", "setpriv", "chroot", "entrypoint", "s6"]
+                .iter()
+                .any(|k| c.contains(k))
+        })
         .map(str::to_string);
     Some(ImageUser {
         user: table.cell(row, "default_user").to_string(),
@@ -349,10 +353,22 @@ mod tests {
         let user = |r: &str| image_user(data, r);
         let static_ = user("cgr.dev/chainguard/static").expect("chainguard static");
         assert_eq!(static_.runs_as_root, Some(false));
-        assert_eq!(user("bitnami/postgresql:16").map(|u| u.runs_as_root), Some(Some(false)));
-        assert_eq!(user("docker.io/bitnami/postgresql:16@sha256:00").map(|u| u.user), Some("1001".to_string()));
-        assert_eq!(user("gcr.io/distroless/static-debian12:nonroot").map(|u| u.runs_as_root), Some(Some(false)));
-        assert_eq!(user("gcr.io/distroless/static-debian12").map(|u| u.runs_as_root), Some(Some(true)));
+        assert_eq!(
+            user("bitnami/postgresql:16").map(|u| u.runs_as_root),
+            Some(Some(false))
+        );
+        assert_eq!(
+            user("docker.io/bitnami/postgresql:16@sha256:00").map(|u| u.user),
+            Some("1001".to_string())
+        );
+        assert_eq!(
+            user("gcr.io/distroless/static-debian12:nonroot").map(|u| u.runs_as_root),
+            Some(Some(false))
+        );
+        assert_eq!(
+            user("gcr.io/distroless/static-debian12").map(|u| u.runs_as_root),
+            Some(Some(true))
+        );
         let mongo = user("mongo:7").expect("mongo");
         assert!(mongo.drops_privileges && mongo.runs_as_root == Some(true));
         assert!(mongo.how.is_some_and(|h| h.contains("gosu")));

@@ -10,6 +10,7 @@ pub mod context;
 pub mod data;
 pub mod diagnostic;
 pub mod docs;
+pub mod eol;
 pub mod images;
 pub mod kind;
 pub mod linter;

@@ -22,6 +22,7 @@ pub static RULES: &[&RuleMeta] = &[
     &rules::filesystem::dh200_read_only_rootfs::READ_ONLY_ROOTFS,
     &rules::network::dh300_icc_enabled::ICC_ENABLED,
     &rules::network::dh301_default_bridge::DEFAULT_BRIDGE,
+    &rules::image::dh400_eol_image::EOL_IMAGE,
     &rules::build::dh700_insecure_build::INSECURE_BUILD,
     &rules::build::dh701_build_host_network::BUILD_HOST_NETWORK,
 ];

@@ -99,7 +99,8 @@ fn lint_snippet(code: &str, lang: &str, text: String) -> usize {
     // the suppression rules (DH004, DH007) have something to judge.
     let mut codes = vec![code];
     codes.extend(RULES.iter().map(|r| r.code).filter(|c| text.contains(c)));
-    let settings = Settings::only(&codes);
+    let mut settings = Settings::only(&codes);
+    settings.as_of = Some("2026-11-29".to_string());
     let diagnostics = match lang {
         "dockerfile" => {
             let file: Arc<SourceFile> = SourceFile::new("Dockerfile", text);

@@ -9,7 +9,9 @@
 //! many lines below that line its finding is, for commands continued over
 //! several lines: `# expect: DH105, DH107@+2`. `# fixture-select: DH118`
 //! enables more rules for the fixture (for the suppression rules). `# expect-file: DH001` is a finding outside any instruction. A
-//! fixture with no finding says `# expect: none` at the top. Compose files
+//! fixture with no finding says `# expect: none` at the top. Fixtures are
+//! judged as of 2026-11-29 (`# fixture-as-of: YYYY-MM-DD` sets another date).
+//! Compose files
 //! are linted as projects (base file, overrides, extended and included
 //! files), Dockerfiles one by one.
 
@@ -247,11 +249,30 @@ fn extra_rules(unit: &[PathBuf]) -> Vec<String> {
     out
 }
 
+/// The date fixtures are judged against: fixed, so that tests never depend
+/// on the day they run (`# fixture-as-of: YYYY-MM-DD` sets another).
+pub const FIXTURE_DATE: &str = "2026-11-29";
+
+fn fixture_date(unit: &[PathBuf]) -> String {
+    for path in unit {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        for line in text.lines() {
+            if let Some(rest) = line.trim().strip_prefix("# fixture-as-of:") {
+                return rest.trim().to_string();
+            }
+        }
+    }
+    FIXTURE_DATE.to_string()
+}
+
 pub fn run_unit(unit: &[PathBuf], code: &str) -> FixtureRun {
     let mut codes = vec![code.to_string()];
     codes.extend(extra_rules(unit));
     let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
-    let settings = Settings::only(&codes);
+    let mut settings = Settings::only(&codes);
+    settings.as_of = Some(fixture_date(unit));
     let (files, diagnostics) = if let Some(kind) = command_kind(&unit[0]) {
         let text = std::fs::read_to_string(&unit[0])
             .unwrap_or_else(|e| panic!("{}: {e}", unit[0].display()));

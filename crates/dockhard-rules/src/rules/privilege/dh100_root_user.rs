@@ -2,11 +2,11 @@ use dockhard_parser::dockerfile::Base;
 use dockhard_parser::spec::Field;
 
 use crate::analysis::{self, UserSource, is_nonroot_image, is_root_user};
-use crate::images::image_user;
-use crate::settings::Settings;
 use crate::context::{ContainerContext, DockerfileContext};
 use crate::declare_rule;
+use crate::images::image_user;
 use crate::rule::Source;
+use crate::settings::Settings;
 
 declare_rule! {
     /// ## What it does

@@ -1,0 +1,1 @@
+pub mod dh400_eol_image;
