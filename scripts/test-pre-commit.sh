@@ -23,14 +23,14 @@ git init -q
 git config user.email ci@example.com
 git config user.name ci
 cat > app/Dockerfile <<'DOCKERFILE'
-FROM debian:12-slim
+FROM debian:13-slim
 RUN useradd --system app && chsh -s /usr/sbin/nologin root
 USER app
 DOCKERFILE
 cat > deploy/compose.yaml <<'COMPOSE'
 services:
   web:
-    image: nginx:1.27
+    image: nginx:1.30
     user: "101:101"
     read_only: true
     cap_drop: [ALL]
@@ -42,6 +42,8 @@ networks:
       com.docker.network.bridge.enable_icc: "false"
 COMPOSE
 echo "not linted" > docs/notes.yaml
+# End of life is judged against a fixed date, not the day CI runs.
+printf 'as-of = "2026-11-29"\n' > dockhard.toml
 cat > deploy/run.sh <<'SCRIPT'
 #!/bin/sh
 docker run --rm --read-only --cap-drop=ALL --security-opt no-new-privileges \
@@ -70,7 +72,7 @@ echo "$out" | grep -q "dockhard.*Passed" || fail "the hook did not run"
 echo "clean sample: passed"
 
 # 2. A root user and a privileged service fail, with concise lines naming them.
-printf 'FROM debian:12-slim\nUSER root\n' > app/Dockerfile
+printf 'FROM debian:13-slim\nUSER root\n' > app/Dockerfile
 cat > deploy/compose.override.yaml <<'COMPOSE'
 services:
   web:

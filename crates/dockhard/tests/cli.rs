@@ -12,9 +12,9 @@ use common::{TempDir, codes, dockhard, json, stdout};
 use serde_json::Value;
 
 const CLEAN: &str =
-    "FROM debian:12-slim\nRUN useradd --system app && chsh -s /usr/sbin/nologin root\nUSER app\n";
-const ROOT: &str = "FROM debian:12-slim\nRUN chsh -s /usr/sbin/nologin root\nUSER root\n";
-const INFO_ONLY: &str = "FROM debian:12-slim\nUSER nobody\n";
+    "FROM debian:13-slim\nRUN useradd --system app && chsh -s /usr/sbin/nologin root\nUSER app\n";
+const ROOT: &str = "FROM debian:13-slim\nRUN chsh -s /usr/sbin/nologin root\nUSER root\n";
+const INFO_ONLY: &str = "FROM debian:13-slim\nUSER nobody\n";
 
 #[test]
 fn exit_codes_follow_the_fail_level() {
@@ -163,6 +163,8 @@ fn stdin_with_a_filename() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_dockhard"))
         .args([
             "check",
+            "--as-of",
+            "2026-11-29",
             "--format",
             "concise",
             "--stdin-filename",
@@ -258,7 +260,7 @@ fn fix_rewrites_files() {
     let t = TempDir::new("fix");
     let path = t.write(
         "Dockerfile",
-        "FROM debian:12-slim\nRUN --network=host sudo apt-get update\nUSER nobody\n",
+        "FROM debian:13-slim\nRUN --network=host sudo apt-get update\nUSER nobody\n",
     );
     // Unsafe fixes are not applied by --fix alone.
     dockhard(&t.0, &["check", "--fix", "--select", "DH701,DH118"]);
@@ -280,7 +282,7 @@ fn fix_rewrites_files() {
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert_eq!(
         fs::read_to_string(&path).expect("read"),
-        "FROM debian:12-slim\nRUN apt-get update\nUSER nobody\n"
+        "FROM debian:13-slim\nRUN apt-get update\nUSER nobody\n"
     );
 }
 
@@ -307,7 +309,7 @@ fn compose_projects_merge_overrides_and_workflows_are_not_compose_files() {
     let t = TempDir::new("compose");
     t.write(
         "app/compose.yaml",
-        format!("services:\n  web:\n    image: nginx:1.27\n{HARDENED_SERVICE}{NETWORKS}"),
+        format!("services:\n  web:\n    image: nginx:1.30\n{HARDENED_SERVICE}{NETWORKS}"),
     );
     t.write(
         "app/compose.override.yaml",
@@ -340,7 +342,7 @@ fn explicit_compose_file_sets_and_stdin() {
     let t = TempDir::new("compose-set");
     t.write(
         "base.yml",
-        format!("services:\n  web:\n    image: nginx:1.27\n{HARDENED_SERVICE}{NETWORKS}"),
+        format!("services:\n  web:\n    image: nginx:1.30\n{HARDENED_SERVICE}{NETWORKS}"),
     );
     t.write("prod.yml", "services:\n  web:\n    read_only: false\n");
     let out = dockhard(
@@ -364,6 +366,8 @@ fn explicit_compose_file_sets_and_stdin() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_dockhard"))
         .args([
             "check",
+            "--as-of",
+            "2026-11-29",
             "--format",
             "concise",
             "--select",
@@ -394,7 +398,7 @@ fn explicit_compose_file_sets_and_stdin() {
 #[test]
 fn compose_user_comes_from_the_dockerfile_it_builds() {
     let t = TempDir::new("compose-build");
-    t.write("api/Dockerfile", "FROM alpine:3.20\nUSER root\n");
+    t.write("api/Dockerfile", "FROM alpine:3.22\nUSER root\n");
     t.write("compose.yaml", "services:\n  api:\n    build: ./api\n");
     let out = dockhard(&t.0, &["check", "--format", "json", "--select", "DH100"]);
     let v = json(&out);

@@ -8,9 +8,9 @@ mod common;
 use common::{TempDir, codes, dockhard, json, stderr, with_code};
 
 /// DH100 (warning), DH101 (info) in the final stage.
-const ROOT: &str = "FROM debian:12-slim\nUSER root\n";
+const ROOT: &str = "FROM debian:13-slim\nUSER root\n";
 const PRIVILEGED: &str =
-    "services:\n  web:\n    image: nginx:1.27\n    privileged: true\n    cap_add: [NET_ADMIN]\n";
+    "services:\n  web:\n    image: nginx:1.30\n    privileged: true\n    cap_add: [NET_ADMIN]\n";
 
 fn found(t: &TempDir, args: &[&str]) -> Vec<(String, String)> {
     let mut all = vec!["check", "--format", "json"];
@@ -128,7 +128,7 @@ fn extend_select_turns_on_an_off_by_default_rule() {
     let t = TempDir::new("extend-select");
     t.write(
         "Dockerfile",
-        "FROM debian:12-slim\n# dockhard ignore=DH100\nUSER root\n",
+        "FROM debian:13-slim\n# dockhard ignore=DH100\nUSER root\n",
     );
     assert!(!has(&found(&t, &[]), "Dockerfile", "DH007"));
     t.write("dockhard.toml", "extend-select = [\"DH007\"]\n");
@@ -266,7 +266,7 @@ fn require_reason_reports_suppressions_without_one() {
     let t = TempDir::new("reason");
     t.write(
         "Dockerfile",
-        "FROM debian:12-slim\n# dockhard ignore=DH101 -- no shell in this image\n# dockhard ignore=DH100\nUSER root\n",
+        "FROM debian:13-slim\n# dockhard ignore=DH101 -- no shell in this image\n# dockhard ignore=DH100\nUSER root\n",
     );
     let f = found(&t, &[]);
     assert!(!has(&f, "Dockerfile", "DH007"), "{f:?}");
@@ -288,7 +288,7 @@ fn findings_in_an_extended_file_follow_that_files_configuration() {
     );
     t.write(
         "shared/base.yaml",
-        "services:\n  base:\n    image: nginx:1.27\n    privileged: true\n",
+        "services:\n  base:\n    image: nginx:1.30\n    privileged: true\n",
     );
     let f = found(&t, &["--select", "DH104", "app"]);
     assert!(has(&f, "shared/base.yaml", "DH104"), "{f:?}");

@@ -8,7 +8,15 @@ use std::process::Command;
 fn run(format: &str) -> (Option<i32>, String) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let out = Command::new(env!("CARGO_BIN_EXE_dockhard"))
-        .args(["check", "fixtures/e2e", "--no-summary", "--format", format])
+        .args([
+            "check",
+            "fixtures/e2e",
+            "--no-summary",
+            "--as-of",
+            "2026-11-29",
+            "--format",
+            format,
+        ])
         .current_dir(root)
         .env("COLUMNS", "100")
         .output()

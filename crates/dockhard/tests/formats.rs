@@ -18,12 +18,12 @@ use serde_json::Value;
 
 /// A Dockerfile with an info (DH101), a fixable warning (DH701, unsafe fix)
 /// and a warning (DH100).
-const DOCKERFILE: &str = "FROM debian:12-slim\nRUN --network=host apt-get update\nUSER root\n";
+const DOCKERFILE: &str = "FROM debian:13-slim\nRUN --network=host apt-get update\nUSER root\n";
 /// No findings.
 const CLEAN: &str =
-    "FROM debian:12-slim\nRUN useradd --system app && chsh -s /usr/sbin/nologin root\nUSER app\n";
+    "FROM debian:13-slim\nRUN useradd --system app && chsh -s /usr/sbin/nologin root\nUSER app\n";
 /// `privileged: true` through an anchor: DH104 with a secondary label.
-const COMPOSE: &str = "x-common: &common\n  privileged: true\nservices:\n  web:\n    image: nginx:1.27\n    <<: *common\n";
+const COMPOSE: &str = "x-common: &common\n  privileged: true\nservices:\n  web:\n    image: nginx:1.30\n    <<: *common\n";
 
 /// The rules these inputs exercise; selecting them keeps the golden files
 /// stable when rules are added.
@@ -269,7 +269,7 @@ fn xml_formats_are_well_formed() {
 #[test]
 fn odd_paths_are_escaped() {
     let t = TempDir::new("odd");
-    t.write("a, b & c: d/Dockerfile", "FROM debian:12-slim\nUSER root\n");
+    t.write("a, b & c: d/Dockerfile", "FROM debian:13-slim\nUSER root\n");
     let args = ["check", ".", "--select=DH100"];
 
     let o = dockhard(&t.0, &[&args[..], &["--format", "checkstyle"]].concat());
@@ -459,7 +459,7 @@ fn fingerprints_survive_lines_moving() {
 fn identical_lines_get_distinct_fingerprints() {
     let t = TempDir::new("repeat");
     let line = "RUN --network=host apt-get update\n";
-    t.write("Dockerfile", format!("FROM debian:12-slim\n{line}{line}"));
+    t.write("Dockerfile", format!("FROM debian:13-slim\n{line}{line}"));
     let o = dockhard(
         &t.0,
         &["check", ".", "--select=DH701", "--format", "gitlab"],

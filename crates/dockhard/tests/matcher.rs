@@ -30,10 +30,10 @@ fn the_matcher_reads_concise_output() {
     let t = TempDir::new("matcher");
     // Findings of every severity, in a path with spaces and a colon-free
     // compose file; a message with colons and brackets.
-    t.write("my app/Dockerfile", "FROM debian:12-slim\nUSER root\n");
+    t.write("my app/Dockerfile", "FROM debian:13-slim\nUSER root\n");
     t.write(
         "compose.yaml",
-        "services:\n  web:\n    image: nginx:1.27\n    privileged: true\n    cap_add: [SYS_ADMIN]\n",
+        "services:\n  web:\n    image: nginx:1.30\n    privileged: true\n    cap_add: [SYS_ADMIN]\n",
     );
     let concise = dockhard(&t.0, &["check", "--format", "concise"]);
     assert_eq!(concise.status.code(), Some(1));

@@ -36,10 +36,24 @@ impl Drop for TempDir {
     }
 }
 
+/// The date `check` judges end of life against in tests, so that they
+/// never depend on the day they run.
+pub const AS_OF: &str = "2026-11-29";
+
+/// The arguments with `--as-of AS_OF` after `check` (unless given).
+pub fn with_date<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    let mut out: Vec<&str> = args.to_vec();
+    if out.first() == Some(&"check") && !out.iter().any(|a| a.starts_with("--as-of")) {
+        out.insert(1, AS_OF);
+        out.insert(1, "--as-of");
+    }
+    out
+}
+
 /// Runs the binary in `cwd`.
 pub fn dockhard(cwd: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_dockhard"))
-        .args(args)
+        .args(with_date(args))
         .current_dir(cwd)
         .env_remove("NO_COLOR")
         .output()
