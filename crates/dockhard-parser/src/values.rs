@@ -194,8 +194,7 @@ pub fn device(text: &str) -> Device {
     let text = text.trim();
     let mut parts = text.splitn(3, ':');
     let host = parts.next().unwrap_or("").to_string();
-    let is_permissions =
-        |p: &str| !p.is_empty() && p.chars().all(|c| matches!(c, 'r' | 'w' | 'm'));
+    let is_permissions = |p: &str| !p.is_empty() && p.chars().all(|c| matches!(c, 'r' | 'w' | 'm'));
     match (parts.next(), parts.next()) {
         (None, _) => Device {
             host,
@@ -413,7 +412,11 @@ mod tests {
     fn devices_and_tmpfs() {
         let d = device("/dev/sda:/dev/xvda:rwm");
         assert_eq!(
-            (d.host.as_str(), d.container.as_deref(), d.permissions.as_deref()),
+            (
+                d.host.as_str(),
+                d.container.as_deref(),
+                d.permissions.as_deref()
+            ),
             ("/dev/sda", Some("/dev/xvda"), Some("rwm"))
         );
         let d = device("/dev/fuse:rw");
