@@ -194,8 +194,7 @@ pub fn device(text: &str) -> Device {
     let text = text.trim();
     let mut parts = text.splitn(3, ':');
     let host = parts.next().unwrap_or("").to_string();
-    let is_permissions =
-        |p: &str| !p.is_empty() && p.chars().all(|c| matches!(c, 'r' | 'w' | 'm'));
+    let is_permissions = |p: &str| !p.is_empty() && p.chars().all(|c| matches!(c, 'r' | 'w' | 'm'));
     match (parts.next(), parts.next()) {
         (None, _) => Device {
             host,
@@ -231,6 +230,56 @@ pub fn tmpfs(text: &str) -> Tmpfs {
             .filter(|o| !o.is_empty())
             .collect(),
     }
+}
+
+/// Splits a command string the way compose does (`command: sh -c "a b"`,
+/// with go-shellwords and no expansion): words separated by blanks, single
+/// and double quotes grouping, a backslash escaping the next character
+/// outside single quotes. Reading stops at an unquoted `;`, `&`, `|`, `<`
+/// or `>`, as it does there.
+pub fn shell_words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let (mut single, mut double, mut escaped, mut started) = (false, false, false, false);
+    for c in text.chars() {
+        if escaped {
+            escaped = false;
+            word.push(match c {
+                't' => '\t',
+                'n' => '\n',
+                other => other,
+            });
+            started = true;
+            continue;
+        }
+        match c {
+            '\\' if single => word.push(c),
+            '\\' => escaped = true,
+            ' ' | '\t' | '\r' | '\n' if !single && !double => {
+                if started {
+                    words.push(std::mem::take(&mut word));
+                    started = false;
+                }
+            }
+            '"' if !single => {
+                double = !double;
+                started = true;
+            }
+            '\'' if !double => {
+                single = !single;
+                started = true;
+            }
+            ';' | '&' | '|' | '<' | '>' if !single && !double => break,
+            _ => {
+                word.push(c);
+                started = true;
+            }
+        }
+    }
+    if started {
+        words.push(word);
+    }
+    words
 }
 
 /// Splits a comma-separated list as Go's `encoding/csv` reads one record:
@@ -327,6 +376,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn shell_words_as_compose_splits_them() {
+        for (text, words) in [
+            ("/usr/sbin/sshd -D", &["/usr/sbin/sshd", "-D"][..]),
+            (
+                "sh -c \"sshd -D && nginx\"",
+                &["sh", "-c", "sshd -D && nginx"],
+            ),
+            ("echo 'a  b' c\\ d \"\"", &["echo", "a  b", "c d", ""]),
+            ("run  --x   ", &["run", "--x"]),
+            ("sshd -D && nginx", &["sshd", "-D"]),
+            ("", &[]),
+        ] {
+            assert_eq!(shell_words(text), words, "{text}");
+        }
+    }
+
+    #[test]
     fn booleans() {
         for t in ["true", "True", "yes", "ON", "y"] {
             assert_eq!(compose_bool(t), Some(true), "{t}");
@@ -413,7 +479,11 @@ mod tests {
     fn devices_and_tmpfs() {
         let d = device("/dev/sda:/dev/xvda:rwm");
         assert_eq!(
-            (d.host.as_str(), d.container.as_deref(), d.permissions.as_deref()),
+            (
+                d.host.as_str(),
+                d.container.as_deref(),
+                d.permissions.as_deref()
+            ),
             ("/dev/sda", Some("/dev/xvda"), Some("rwm"))
         );
         let d = device("/dev/fuse:rw");

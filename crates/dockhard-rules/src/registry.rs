@@ -22,6 +22,11 @@ pub static RULES: &[&RuleMeta] = &[
     &rules::filesystem::dh200_read_only_rootfs::READ_ONLY_ROOTFS,
     &rules::network::dh300_icc_enabled::ICC_ENABLED,
     &rules::network::dh301_default_bridge::DEFAULT_BRIDGE,
+    &rules::network::dh302_host_network::HOST_NETWORK,
+    &rules::network::dh303_ports_all_interfaces::PORTS_ALL_INTERFACES,
+    &rules::network::dh304_privileged_host_port::PRIVILEGED_HOST_PORT,
+    &rules::network::dh305_ssh_server::SSH_SERVER,
+    &rules::network::dh306_overlay_unencrypted::OVERLAY_UNENCRYPTED,
     &rules::build::dh700_insecure_build::INSECURE_BUILD,
     &rules::build::dh701_build_host_network::BUILD_HOST_NETWORK,
 ];
