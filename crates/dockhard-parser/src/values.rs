@@ -232,6 +232,56 @@ pub fn tmpfs(text: &str) -> Tmpfs {
     }
 }
 
+/// Splits a command string the way compose does (`command: sh -c "a b"`,
+/// with go-shellwords and no expansion): words separated by blanks, single
+/// and double quotes grouping, a backslash escaping the next character
+/// outside single quotes. Reading stops at an unquoted `;`, `&`, `|`, `<`
+/// or `>`, as it does there.
+pub fn shell_words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let (mut single, mut double, mut escaped, mut started) = (false, false, false, false);
+    for c in text.chars() {
+        if escaped {
+            escaped = false;
+            word.push(match c {
+                't' => '\t',
+                'n' => '\n',
+                other => other,
+            });
+            started = true;
+            continue;
+        }
+        match c {
+            '\\' if single => word.push(c),
+            '\\' => escaped = true,
+            ' ' | '\t' | '\r' | '\n' if !single && !double => {
+                if started {
+                    words.push(std::mem::take(&mut word));
+                    started = false;
+                }
+            }
+            '"' if !single => {
+                double = !double;
+                started = true;
+            }
+            '\'' if !double => {
+                single = !single;
+                started = true;
+            }
+            ';' | '&' | '|' | '<' | '>' if !single && !double => break,
+            _ => {
+                word.push(c);
+                started = true;
+            }
+        }
+    }
+    if started {
+        words.push(word);
+    }
+    words
+}
+
 /// Splits a comma-separated list as Go's `encoding/csv` reads one record:
 /// a field in double quotes may hold commas (`"volume-opt=o=addr=x,rw"`).
 pub fn csv_fields(text: &str) -> Vec<String> {
@@ -324,6 +374,23 @@ pub fn mount_option(text: &str) -> Result<Mount, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shell_words_as_compose_splits_them() {
+        for (text, words) in [
+            ("/usr/sbin/sshd -D", &["/usr/sbin/sshd", "-D"][..]),
+            (
+                "sh -c \"sshd -D && nginx\"",
+                &["sh", "-c", "sshd -D && nginx"],
+            ),
+            ("echo 'a  b' c\\ d \"\"", &["echo", "a  b", "c d", ""]),
+            ("run  --x   ", &["run", "--x"]),
+            ("sshd -D && nginx", &["sshd", "-D"]),
+            ("", &[]),
+        ] {
+            assert_eq!(shell_words(text), words, "{text}");
+        }
+    }
 
     #[test]
     fn booleans() {

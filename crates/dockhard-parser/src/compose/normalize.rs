@@ -52,10 +52,9 @@ fn words(node: &CNode) -> Option<Field<Vec<String>>> {
             Some(Field::known(out, node.origin))
         }
         CValue::Scalar(s) => Some(match &s.text {
-            Some(t) => Field::known(
-                t.split_whitespace().map(str::to_string).collect(),
-                node.origin,
-            ),
+            // Compose splits the string form as a shell would, quotes kept
+            // together, but runs no shell.
+            Some(t) => Field::known(syntax::shell_words(t), node.origin),
             None => Field::unknown(node.origin),
         }),
         _ => None,

@@ -405,6 +405,29 @@ pub fn parse_argv(words: Vec<Word>, texts: &[MappedText]) -> Script {
     script
 }
 
+/// An argument vector known only as strings (a compose `command:` or
+/// `entrypoint:`), run without a shell: like [`parse_argv`], with every
+/// word, and every command of a `sh -c` string, placed at `span`.
+pub fn parse_argv_at(args: &[String], span: Span) -> Script {
+    let words = args
+        .iter()
+        .map(|a| Word {
+            value: a.clone(),
+            span,
+            dynamic: false,
+        })
+        .collect();
+    let texts: Vec<MappedText> = args
+        .iter()
+        .map(|a| {
+            let mut text = MappedText::new();
+            text.push_replacement(a, span);
+            text
+        })
+        .collect();
+    parse_argv(words, &texts)
+}
+
 /// The body of a heredoc as a script, unless a shebang names another
 /// interpreter.
 pub(crate) fn shell_body(heredoc: &HeredocInput) -> Option<MappedText> {

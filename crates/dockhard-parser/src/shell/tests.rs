@@ -136,3 +136,18 @@ fn argv_without_a_shell_is_one_command() {
     assert_eq!(programs(&s), ["sh", "chmod", "id"]);
     assert_eq!(s.commands[1].args()[0].span, Span::new(17, 20));
 }
+
+#[test]
+fn argv_of_strings_parses_shell_strings() {
+    let span = Span::new(10, 20);
+    let args: Vec<String> = ["sh", "-c", "service ssh start && exec /usr/sbin/sshd -D"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let s = parse_argv_at(&args, span);
+    assert_eq!(programs(&s), ["sh", "service", "sshd"]);
+    assert!(
+        s.commands()
+            .all(|c| c.words.iter().all(|w| w.span.start >= 10))
+    );
+}
