@@ -256,16 +256,24 @@ fn resolved_words(cmd: &Command, vars: &Variables<'_>) -> Option<(Vec<Word>, usi
 
 /// Where the subcommand starts after the tool's global flags, or `None`
 /// when they cannot be read.
-fn skip_global_flags(tool: Tool, words: &[Word]) -> Option<usize> {
+/// Global flags may come through an expansion (`docker $CLIENT_ARGS run`):
+/// it is skipped, and the second value says so (what it holds is unknown).
+fn skip_global_flags(tool: Tool, words: &[Word]) -> Option<(usize, bool)> {
     let table = flags::FlagTable::get();
     let mut i = 0;
+    let mut expanded = false;
     while let Some(w) = words.get(i) {
         if w.dynamic {
-            return None;
+            if !flags::may_be_flags(w) {
+                return None;
+            }
+            expanded = true;
+            i += 1;
+            continue;
         }
         let v = w.value.as_str();
         if !v.starts_with('-') || v == "-" {
-            return Some(i);
+            return Some((i, expanded));
         }
         let (name, inline) = match v.strip_prefix("--") {
             Some(body) => match body.split_once('=') {
@@ -372,10 +380,13 @@ fn container_command(
         return None;
     }
     let rest = words.get(argv + 1..)?;
-    let sub_at = skip_global_flags(tool, rest)?;
+    let (sub_at, expanded) = skip_global_flags(tool, rest)?;
     let (kind, subcommand, table, args_at) = subcommand(tool, rest, sub_at)?;
     let interspersed = matches!(kind, CommandKind::Network | CommandKind::Build);
-    let args = flags::parse_args(tool, table, rest.get(args_at..)?, interspersed);
+    let mut args = flags::parse_args(tool, table, rest.get(args_at..)?, interspersed);
+    // Global flags from an expansion could be anything (`--config` with
+    // other defaults, a `--context`): what is missing is not known.
+    args.complete &= !expanded;
     if args.help {
         return None;
     }
