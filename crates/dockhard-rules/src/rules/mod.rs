@@ -5,3 +5,4 @@ pub mod filesystem;
 pub mod meta;
 pub mod network;
 pub mod privilege;
+pub mod resources;
