@@ -125,6 +125,24 @@ const MUST_FIND: &[(&str, u64, &str)] = &[
         10,
         "DH301",
     ),
+    // systemd: a long-running `docker run` (apache) with no `--memory`.
+    (
+        "repos/coreos/unit-examples/simple-fleet/apache.1.service",
+        7,
+        "DH600",
+    ),
+    // systemd: `--memory="512m"` but no `--pids-limit`.
+    (
+        "repos/karnauskas/up-service-files/aggregate-concept-transformer@.service",
+        19,
+        "DH601",
+    ),
+    // script: `docker service create` without `--limit-cpu`.
+    (
+        "repos/vfarcic/cloud-provisioning/scripts/aws-swarm-services.sh",
+        17,
+        "DH602",
+    ),
 ];
 
 /// Near misses in real command-line files (path, line): no finding there.

@@ -142,12 +142,25 @@ pub struct Mount {
     pub volume_device: Option<String>,
 }
 
-/// `deploy.resources.limits`, `mem_limit`, `cpus`, `pids_limit`.
+/// A resource limit and the setting it was written with: the compose key
+/// (`mem_limit`, `deploy.resources.limits.memory`) or the flag's long name
+/// (`memory`, `limit-memory`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limit {
+    pub setting: &'static str,
+    pub field: Field<String>,
+}
+
+/// `deploy.resources.limits`, `mem_limit`, `cpus`, `pids_limit`. Where
+/// several settings give a limit, the one Docker applies: the first that
+/// sets one (`deploy.resources.limits` over the service-level keys, as
+/// compose does; `cpus` over `cpu_quota` over `cpu_shares`), else the first
+/// written (a `0` that sets none).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Limits {
-    pub memory: Option<Field<String>>,
-    pub cpus: Option<Field<String>>,
-    pub pids: Option<Field<String>>,
+    pub memory: Option<Limit>,
+    pub cpus: Option<Limit>,
+    pub pids: Option<Limit>,
 }
 
 /// `build:` of a compose service.
@@ -281,14 +294,28 @@ pub struct ContainerSpec {
     pub cgroup_parent: Option<Field<String>>,
     /// `logging.driver`, `--log-driver`.
     pub log_driver: Option<Field<String>>,
+    /// `docker run -d`/`--detach`: the container runs in the background.
+    /// Without it, its output goes to whoever ran the command.
+    pub detach: Option<Field<bool>>,
     pub oom_kill_disable: Option<Field<bool>>,
     pub environment: Vec<(Field<String>, Option<Field<String>>)>,
     pub secrets: Vec<Field<String>>,
     pub limits: Limits,
+    /// `restart`, `--restart`; with a swarm restart policy, its condition
+    /// (`deploy.restart_policy.condition`, `--restart-condition`).
     pub restart: Option<Field<String>>,
     /// `deploy.restart_policy.max_attempts`, `--restart-max-attempts`.
     pub restart_max_attempts: Option<Field<String>>,
+    /// Where a swarm restart policy is written: the `deploy.restart_policy`
+    /// key (which overrides `restart`), or the first `service create
+    /// --restart-condition`/`--restart-max-attempts`. Its condition, when
+    /// not written, is `any`.
+    pub restart_policy: Option<Origin>,
+    /// `healthcheck: {disable: true}` or `test: ["NONE"]`, `--no-healthcheck`,
+    /// podman's `--health-cmd none`.
     pub healthcheck_disabled: Option<Field<bool>>,
+    /// `sysctls` (map or list form), `--sysctl`: the name, and the value
+    /// pointing at the entry.
     pub sysctls: Vec<(String, Field<String>)>,
     pub build: Option<Build>,
     pub command: Option<Field<Vec<String>>>,
@@ -330,12 +357,14 @@ impl ContainerSpec {
             device_cgroup_rules: Vec::new(),
             cgroup_parent: None,
             log_driver: None,
+            detach: None,
             oom_kill_disable: None,
             environment: Vec::new(),
             secrets: Vec::new(),
             limits: Limits::default(),
             restart: None,
             restart_max_attempts: None,
+            restart_policy: None,
             healthcheck_disabled: None,
             sysctls: Vec::new(),
             build: None,

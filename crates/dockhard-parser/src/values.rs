@@ -23,6 +23,26 @@ pub fn go_bool(text: &str) -> Option<bool> {
     }
 }
 
+/// Whether a resource limit's value sets a limit: `512m`, `1.5`, `100` do;
+/// `0`, `0b`, `0.0` and negative numbers (`-1`) are Docker's ways of saying
+/// "no limit". `None` when the value is not a number with an optional unit.
+pub fn sets_limit(text: &str) -> Option<bool> {
+    let text = text.trim();
+    let (negative, rest) = match text.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let end = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(rest.len());
+    let (number, unit) = rest.split_at(end);
+    if !unit.trim().chars().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let n: f64 = number.parse().ok()?;
+    Some(!negative && n > 0.0)
+}
+
 /// `name`, `name:value` or `name=value` (the first separator wins).
 pub fn security_opt(text: &str) -> SecurityOpt {
     let text = text.trim();
@@ -389,6 +409,19 @@ mod tests {
             ("", &[]),
         ] {
             assert_eq!(shell_words(text), words, "{text}");
+        }
+    }
+
+    #[test]
+    fn limits() {
+        for set in ["512m", "1g", "1.5", "100", " 2 GiB", "0.5", "+3"] {
+            assert_eq!(sets_limit(set), Some(true), "{set}");
+        }
+        for unset in ["0", "0b", "0.0", "-1", "-1.5", "0m"] {
+            assert_eq!(sets_limit(unset), Some(false), "{unset}");
+        }
+        for odd in ["", "max", "1-2", "m", "1.2.3"] {
+            assert_eq!(sets_limit(odd), None, "{odd}");
         }
     }
 

@@ -301,7 +301,7 @@ fn explain_and_rules() {
     );
 }
 
-const HARDENED_SERVICE: &str = "    read_only: true\n    cap_drop: [ALL]\n    security_opt: [no-new-privileges:true]\n    user: \"10001\"\n    networks: [front]\n";
+const HARDENED_SERVICE: &str = "    read_only: true\n    cap_drop: [ALL]\n    security_opt: [no-new-privileges:true]\n    user: \"10001\"\n    networks: [front]\n    mem_limit: 512m\n    pids_limit: 200\n    cpus: 1\n";
 const NETWORKS: &str = "networks:\n  front:\n    driver_opts:\n      com.docker.network.bridge.enable_icc: \"false\"\n";
 
 #[test]

@@ -6,7 +6,7 @@ use super::{ContainerCommand, FlagUse, Tool};
 use crate::location::Origin;
 use crate::shell::Word;
 use crate::spec::{
-    Build, CommandInfo, CommandKind, ContainerSpec, Field, NetworkSpec, Port, SpecSource,
+    Build, CommandInfo, CommandKind, ContainerSpec, Field, Limit, NetworkSpec, Port, SpecSource,
 };
 use crate::values;
 
@@ -153,6 +153,7 @@ pub(super) fn container(cmd: &ContainerCommand) -> ContainerSpec {
         .clone()
         .or_else(|| positional.filter(|w| !w.dynamic).map(|w| w.value.clone()))
         .unwrap_or_else(|| info.command_name());
+    let mut cpu: Vec<Limit> = Vec::new();
     for flag in &cmd.args.flags {
         let o = origin(cmd, flag);
         match flag.name {
@@ -199,7 +200,10 @@ pub(super) fn container(cmd: &ContainerCommand) -> ContainerSpec {
                 .devices
                 .push(parsed(cmd, flag, |t| Some(values::device(t)))),
             "expose" => spec.expose.push(text_field(cmd, flag)),
-            "restart-max-attempts" => spec.restart_max_attempts = Some(text_field(cmd, flag)),
+            "restart-max-attempts" => {
+                spec.restart_policy.get_or_insert(o);
+                spec.restart_max_attempts = Some(text_field(cmd, flag));
+            }
             "device-cgroup-rule" => spec.device_cgroup_rules.push(text_field(cmd, flag)),
             "publish" | "port" => spec.ports.push(parsed(cmd, flag, port)),
             "publish-all" => spec.publish_all = Some(bool_field(cmd, flag)),
@@ -215,13 +219,26 @@ pub(super) fn container(cmd: &ContainerCommand) -> ContainerSpec {
                     spec.environment.push((Field::known(name, o), value));
                 }
             }
-            "memory" | "limit-memory" => spec.limits.memory = Some(text_field(cmd, flag)),
+            "memory" | "limit-memory" => spec.limits.memory = Some(limit(cmd, flag)),
             "cpus" | "cpu-quota" | "cpu-shares" | "limit-cpu" => {
-                spec.limits.cpus = Some(text_field(cmd, flag));
+                // The last of each flag counts; any of them limits.
+                cpu.retain(|l: &Limit| l.setting != flag.name);
+                cpu.push(limit(cmd, flag));
             }
-            "pids-limit" | "limit-pids" => spec.limits.pids = Some(text_field(cmd, flag)),
-            "restart" | "restart-condition" => spec.restart = Some(text_field(cmd, flag)),
+            "pids-limit" | "limit-pids" => spec.limits.pids = Some(limit(cmd, flag)),
+            "restart" => spec.restart = Some(text_field(cmd, flag)),
+            "restart-condition" => {
+                spec.restart_policy.get_or_insert(o);
+                spec.restart = Some(text_field(cmd, flag));
+            }
             "no-healthcheck" => spec.healthcheck_disabled = Some(bool_field(cmd, flag)),
+            // Podman: "a value of none disables existing healthchecks";
+            // docker runs it as a shell command.
+            "health-cmd" if cmd.tool == Tool::Podman => {
+                spec.healthcheck_disabled = Some(parsed(cmd, flag, |t| {
+                    Some(t.trim().eq_ignore_ascii_case("none"))
+                }));
+            }
             "sysctl" => {
                 if let Some((k, v)) = flag.text().and_then(|t| t.split_once('=')) {
                     spec.sysctls
@@ -230,6 +247,7 @@ pub(super) fn container(cmd: &ContainerCommand) -> ContainerSpec {
             }
             "cgroup-parent" => spec.cgroup_parent = Some(text_field(cmd, flag)),
             "log-driver" => spec.log_driver = Some(text_field(cmd, flag)),
+            "detach" => spec.detach = Some(bool_field(cmd, flag)),
             "oom-kill-disable" => spec.oom_kill_disable = Some(bool_field(cmd, flag)),
             "entrypoint" => {
                 spec.entrypoint = Some(Field {
@@ -242,8 +260,23 @@ pub(super) fn container(cmd: &ContainerCommand) -> ContainerSpec {
             _ => {}
         }
     }
+    // As compose: the first of the CPU settings that limits, else the first.
+    let sets = cpu.iter().position(|l| {
+        l.field
+            .value
+            .as_deref()
+            .is_none_or(|v| values::sets_limit(v) != Some(false))
+    });
+    spec.limits.cpus = cpu.into_iter().nth(sets.unwrap_or(0));
     spec.source = SpecSource::Command(info);
     spec
+}
+
+fn limit(cmd: &ContainerCommand, flag: &FlagUse) -> Limit {
+    Limit {
+        setting: flag.name,
+        field: text_field(cmd, flag),
+    }
 }
 
 fn build(cmd: &ContainerCommand, start: Origin) -> Build {

@@ -8,7 +8,7 @@ use super::syntax;
 use super::tree::{CNode, CValue, Origin};
 use crate::dockerfile::Dockerfile;
 use crate::spec::{
-    Build, Capability, ContainerSpec, Field, Mount, MountKind, NetworkSpec, Port, PortRange,
+    Build, Capability, ContainerSpec, Field, Limit, Mount, MountKind, NetworkSpec, Port, PortRange,
     SecurityOpt,
 };
 
@@ -222,6 +222,26 @@ fn build(node: &CNode, project: &Project) -> Build {
     b
 }
 
+/// The limit Docker applies among settings in compose's order of
+/// precedence: the first that sets one (or whose value is unknown), else
+/// the first written.
+fn limit(settings: &[(&'static str, Option<&CNode>)]) -> Option<Limit> {
+    let written: Vec<Limit> = settings
+        .iter()
+        .filter_map(|&(setting, node)| {
+            let field = string_field(node?)?;
+            Some(Limit { setting, field })
+        })
+        .collect();
+    let sets = written.iter().position(|l| {
+        l.field
+            .value
+            .as_deref()
+            .is_none_or(|v| syntax::sets_limit(v) != Some(false))
+    });
+    written.into_iter().nth(sets.unwrap_or(0))
+}
+
 fn capabilities(node: &CNode) -> Vec<Field<Capability>> {
     string_list(node)
         .into_iter()
@@ -351,17 +371,21 @@ fn service(
     let limits = get("deploy")
         .and_then(|d| d.get("resources"))
         .and_then(|r| r.get("limits"));
-    s.limits.memory = get("mem_limit")
-        .or_else(|| limits.and_then(|l| l.get("memory")))
-        .and_then(string_field);
-    s.limits.cpus = get("cpus")
-        .or_else(|| limits.and_then(|l| l.get("cpus")))
-        .or_else(|| get("cpu_quota"))
-        .or_else(|| get("cpu_shares"))
-        .and_then(string_field);
-    s.limits.pids = get("pids_limit")
-        .or_else(|| limits.and_then(|l| l.get("pids")))
-        .and_then(string_field);
+    let deploy = |k: &'static str| limits.and_then(|l| l.get(k));
+    s.limits.memory = limit(&[
+        ("deploy.resources.limits.memory", deploy("memory")),
+        ("mem_limit", get("mem_limit")),
+    ]);
+    s.limits.cpus = limit(&[
+        ("deploy.resources.limits.cpus", deploy("cpus")),
+        ("cpus", get("cpus")),
+        ("cpu_quota", get("cpu_quota")),
+        ("cpu_shares", get("cpu_shares")),
+    ]);
+    s.limits.pids = limit(&[
+        ("deploy.resources.limits.pids", deploy("pids")),
+        ("pids_limit", get("pids_limit")),
+    ]);
     s.device_cgroup_rules = get("device_cgroup_rules")
         .map(string_list)
         .unwrap_or_default();
@@ -370,25 +394,35 @@ fn service(
         .and_then(|l| l.get("driver"))
         .and_then(string_field);
     s.oom_kill_disable = get("oom_kill_disable").and_then(bool_field);
-    let restart_policy = get("deploy").and_then(|d| d.get("restart_policy"));
-    s.restart = get("restart")
-        .or_else(|| restart_policy.and_then(|p| p.get("condition")))
-        .and_then(string_field);
-    s.restart_max_attempts = restart_policy
-        .and_then(|p| p.get("max_attempts"))
-        .and_then(string_field);
+    // Compose applies `deploy.restart_policy` over `restart` when both are
+    // written; swarm reads only the former.
+    match get("deploy")
+        .and_then(|d| d.entry("restart_policy"))
+        .filter(|(_, policy)| policy.as_map().is_some())
+    {
+        Some((key, policy)) => {
+            s.restart_policy = Some(key.origin);
+            s.restart = policy.get("condition").and_then(string_field);
+            s.restart_max_attempts = policy.get("max_attempts").and_then(string_field);
+        }
+        None => s.restart = get("restart").and_then(string_field),
+    }
     if let Some(hc) = get("healthcheck") {
-        s.healthcheck_disabled = hc.get("disable").and_then(bool_field).or_else(|| {
-            let test = hc.get("test")?;
-            let first = match test.as_seq() {
-                Some(items) => items.first()?.text()?.to_string(),
-                None => test.text()?.to_string(),
-            };
+        let disable = hc.get("disable").and_then(bool_field);
+        // A string `test` is a shell command (`CMD-SHELL NONE`); only the
+        // list form's first word disables the check.
+        let test_none = hc.get("test").and_then(|test| {
+            let first = test.as_seq()?.first()?.text()?;
             Some(Field::known(
                 first.eq_ignore_ascii_case("NONE"),
                 test.origin,
             ))
         });
+        s.healthcheck_disabled = match (disable, test_none) {
+            (Some(d), _) if d.value == Some(true) => Some(d),
+            (_, Some(t)) if t.value == Some(true) => Some(t),
+            (d, t) => d.or(t),
+        };
     }
     if let Some(sys) = get("sysctls") {
         let sys = list_to_map(sys);
@@ -396,7 +430,17 @@ fn service(
             .as_map()
             .unwrap_or(&[])
             .iter()
-            .filter_map(|(k, v)| string_field(v).map(|f| (k.name.clone(), f)))
+            .filter_map(|(k, v)| {
+                string_field(v).map(|f| {
+                    (
+                        k.name.clone(),
+                        Field {
+                            value: f.value,
+                            origin: k.origin,
+                        },
+                    )
+                })
+            })
             .collect();
     }
     s.build = get("build").map(|b| build(b, project));
