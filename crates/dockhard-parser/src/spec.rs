@@ -131,7 +131,8 @@ pub enum MountKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Mount {
     pub kind: MountKind,
-    /// Host path (bind), volume name (volume), or `None` (anonymous, tmpfs).
+    /// Host path (bind), volume name (volume), or `None` (anonymous, tmpfs,
+    /// or a bind whose source is a command line's expansion: unknown).
     pub source: Option<String>,
     pub target: String,
     pub read_only: bool,

@@ -208,6 +208,107 @@ pub fn volume(text: &str) -> Result<Mount, String> {
     })
 }
 
+/// Whether a piece of a command-line value expands something (`$X`,
+/// `${X}`, `$(cmd)`, a backquote).
+fn expands(text: &str) -> bool {
+    text.contains('$') || text.contains('`')
+}
+
+/// Splits a value on `:` outside expansions (`${X:-a:b}`, `$(cmd a:b)`).
+fn split_outside_expansions(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let mut parts = Vec::new();
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'$' if matches!(bytes.get(i + 1), Some(b'{' | b'(')) => {
+                let (open, close) = if bytes[i + 1] == b'{' {
+                    (b'{', b'}')
+                } else {
+                    (b'(', b')')
+                };
+                let mut depth = 0;
+                i += 1;
+                while i < bytes.len() {
+                    if bytes[i] == open {
+                        depth += 1;
+                    } else if bytes[i] == close {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    i += 1;
+                }
+            }
+            b'`' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'`' {
+                    i += 1;
+                }
+            }
+            b':' => {
+                parts.push(&text[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    parts.push(text.get(start..).unwrap_or(""));
+    parts
+}
+
+/// The short volume syntax of a command-line value that expands a variable
+/// (`"$PWD/data:/data:rshared"`): what is written out is known. An expanded
+/// source leaves a bind mount whose source is unknown (`source: None`); an
+/// expansion in the options makes the whole mount unknown.
+pub fn volume_with_expansions(text: &str) -> Option<Mount> {
+    let parts = split_outside_expansions(text.trim());
+    let (source, target, options) = match parts.as_slice() {
+        [source, target] => (*source, *target, ""),
+        [source, target, options] => (*source, *target, *options),
+        _ => return None,
+    };
+    if expands(options) || target.is_empty() || source.is_empty() {
+        return None;
+    }
+    let static_source = if expands(source) { "/unknown" } else { source };
+    let mut mount = volume(&format!("{static_source}:/target:{options}")).ok()?;
+    mount.target = target.to_string();
+    if expands(source) {
+        mount.source = None;
+        if !is_host_path(source) {
+            return None;
+        }
+    }
+    Some(mount)
+}
+
+/// The `--mount` syntax of a command-line value that expands a variable:
+/// an expanded source leaves its source unknown (`None`); an expansion
+/// anywhere else makes the whole mount unknown.
+pub fn mount_option_with_expansions(text: &str) -> Option<Mount> {
+    let mut source_expands = false;
+    for field in csv_fields(text) {
+        let (key, value) = field.split_once('=').unwrap_or((field.as_str(), ""));
+        let key = key.trim().to_ascii_lowercase();
+        if matches!(key.as_str(), "source" | "src") {
+            source_expands |= expands(value);
+        } else if matches!(key.as_str(), "target" | "destination" | "dst") {
+            continue;
+        } else if expands(&field) {
+            return None;
+        }
+    }
+    let mut mount = mount_option(text).ok()?;
+    if source_expands {
+        mount.source = None;
+        mount.volume_device = None;
+    }
+    Some(mount)
+}
+
 /// A device as `--device` and compose's short syntax write it:
 /// `/dev/x`, `/dev/x:/dev/y`, `/dev/x:/dev/y:rwm`, `/dev/x:rwm`.
 pub fn device(text: &str) -> Device {
@@ -578,5 +679,41 @@ mod tests {
             (MountKind::Bind, Some("C:\\data"))
         );
         assert!(volume("a:b:c:d").is_err());
+    }
+
+    #[test]
+    fn volumes_with_expansions() {
+        let m = volume_with_expansions("${DIR}:${DIR}/:rshared").expect("vol");
+        assert_eq!(
+            (m.kind, m.source, m.propagation.as_deref()),
+            (MountKind::Bind, None, Some("rshared"))
+        );
+        let m = volume_with_expansions("${ROOT:-/a:b}:/data:ro").expect("vol");
+        assert_eq!(
+            (m.source, m.read_only, m.target.as_str()),
+            (None, true, "/data")
+        );
+        let m = volume_with_expansions("/var/run/docker.sock:$TARGET").expect("vol");
+        assert_eq!(m.source.as_deref(), Some("/var/run/docker.sock"));
+        let m = volume_with_expansions("/srv/clones/$clone:/data:rshared").expect("vol");
+        assert_eq!((m.kind, m.source), (MountKind::Bind, None));
+        assert_eq!(volume_with_expansions("/a:/b:$MODE"), None);
+        assert_eq!(volume_with_expansions("$VOLUME_SPEC"), None);
+        assert_eq!(
+            volume_with_expansions("$(pwd):/src").map(|m| m.kind),
+            Some(MountKind::Bind)
+        );
+        let m = mount_option_with_expansions(
+            "type=bind,src=${DOCKER_HOST#unix://},dst=/var/run/docker.sock",
+        )
+        .expect("mount");
+        assert_eq!((m.kind, m.source), (MountKind::Bind, None));
+        let m =
+            mount_option_with_expansions("type=bind,src=/,dst=$TARGET,readonly").expect("mount");
+        assert_eq!((m.source.as_deref(), m.read_only), (Some("/"), true));
+        assert_eq!(
+            mount_option_with_expansions("type=$TYPE,src=/,dst=/x"),
+            None
+        );
     }
 }

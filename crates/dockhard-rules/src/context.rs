@@ -76,6 +76,18 @@ impl DockerfileContext<'_> {
         let file = self.file;
         self.reporter.start(file, span, severity, message.into())
     }
+
+    /// Like [`report`](Self::report), with a severity the rule rates itself.
+    pub fn report_rated(
+        &mut self,
+        span: Span,
+        rated: Severity,
+        message: impl Into<String>,
+    ) -> DiagnosticBuilder<'_> {
+        let severity = self.reporter.severity_for(rated);
+        let file = self.file;
+        self.reporter.start(file, span, severity, message.into())
+    }
 }
 
 /// The files of a lint unit, as the diagnostics show them (index: the

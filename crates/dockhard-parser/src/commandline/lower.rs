@@ -187,12 +187,23 @@ pub(super) fn container(cmd: &ContainerCommand) -> ContainerSpec {
             "uts" => spec.uts = Some(text_field(cmd, flag)),
             "userns" => spec.userns_mode = Some(text_field(cmd, flag)),
             "cgroupns" => spec.cgroup = Some(text_field(cmd, flag)),
-            "volume" => spec
-                .volumes
-                .push(parsed(cmd, flag, |t| values::volume(t).ok())),
-            "mount" => spec
-                .volumes
-                .push(parsed(cmd, flag, |t| values::mount_option(t).ok())),
+            // What is written out of a value that expands a variable is
+            // known: the options of `-v "$PWD:/data:rshared"`, the source
+            // of `-v /var/run/docker.sock:"$TARGET"`.
+            "volume" => spec.volumes.push(Field {
+                value: match &flag.value {
+                    Some(v) if v.dynamic => values::volume_with_expansions(&v.text),
+                    _ => flag.text().and_then(|t| values::volume(t).ok()),
+                },
+                origin: o,
+            }),
+            "mount" => spec.volumes.push(Field {
+                value: match &flag.value {
+                    Some(v) if v.dynamic => values::mount_option_with_expansions(&v.text),
+                    _ => flag.text().and_then(|t| values::mount_option(t).ok()),
+                },
+                origin: o,
+            }),
             "tmpfs" => spec
                 .tmpfs
                 .push(parsed(cmd, flag, |t| Some(values::tmpfs(t)))),
