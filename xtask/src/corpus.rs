@@ -305,9 +305,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
             ));
         }
     }
-    for (path, line) in MUST_NOT_FIND {
+    for (path, line, code) in MUST_NOT_FIND {
         for (p, l, c) in &found {
-            if p == path && l == line {
+            if p == path && l == line && (*code == "*" || c == code) {
                 bad.push(format!("{path}:{line}: {c} on a near miss"));
             }
         }
