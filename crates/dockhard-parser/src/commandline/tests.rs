@@ -187,5 +187,11 @@ fn global_flags_through_an_expansion() {
     let l = lines("docker $DOCKER_CLIENT_ARGS run --rm --pid host app\ndocker $X $Y ps\n");
     assert_eq!(l.commands.len(), 1);
     assert!(!l.containers[0].judges_missing());
-    assert_eq!(l.containers[0].pid.as_ref().and_then(|f| f.value.as_deref()), Some("host"));
+    assert_eq!(
+        l.containers[0]
+            .pid
+            .as_ref()
+            .and_then(|f| f.value.as_deref()),
+        Some("host")
+    );
 }
