@@ -11,8 +11,9 @@ declare_rule! {
     /// `/etc`, `/proc`, `/sys`, `/boot`, `/dev`, `/usr`, `/bin`, `/sbin`,
     /// `/lib`, `/lib32`, `/lib64`, `/libx32`, `/root`, `/var/lib/docker`,
     /// `/var/lib/containerd`, `/var/lib/containers` (Podman) and
-    /// `/var/lib/kubelet`, each with everything under it (`/etc/shadow`,
-    /// `/proc/1/root`); and the directories that hold them, `/var` and
+    /// `/var/lib/kubelet`, `/run/systemd` and `/run/dbus` (systemd's
+    /// sockets and the system bus: control of the host's services), each
+    /// with everything under it (`/etc/shadow`, `/proc/1/root`); and the directories that hold them, `/var` and
     /// `/var/lib`, and `/home` itself (every user's home; one user's
     /// directory below it is not reported). Read-only mounts of the time
     /// zone (`/etc/localtime`, `/etc/timezone`, `/usr/share/zoneinfo`) are
@@ -183,6 +184,28 @@ const SENSITIVE: &[Sensitive] = &[
         path: "/var/lib/kubelet",
         subtree: true,
         holds: "the kubelet's state (pod volumes, secrets, credentials)",
+    },
+    // Not container runtimes (DH201), but as good as root on the host:
+    // systemd's private socket and the system bus start and change services.
+    Sensitive {
+        path: "/run/systemd",
+        subtree: true,
+        holds: "systemd's control sockets (start, stop and change the host's services)",
+    },
+    Sensitive {
+        path: "/var/run/systemd",
+        subtree: true,
+        holds: "systemd's control sockets (start, stop and change the host's services)",
+    },
+    Sensitive {
+        path: "/run/dbus",
+        subtree: true,
+        holds: "the system D-Bus (systemd, logind, polkit and other root services)",
+    },
+    Sensitive {
+        path: "/var/run/dbus",
+        subtree: true,
+        holds: "the system D-Bus (systemd, logind, polkit and other root services)",
     },
 ];
 
