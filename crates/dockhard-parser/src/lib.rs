@@ -7,6 +7,7 @@
 pub mod commandline;
 pub mod compose;
 pub mod dockerfile;
+pub mod json;
 pub mod kinds;
 pub mod loader;
 pub mod location;
