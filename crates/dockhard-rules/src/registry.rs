@@ -23,6 +23,11 @@ pub static RULES: &[&RuleMeta] = &[
     &rules::network::dh300_icc_enabled::ICC_ENABLED,
     &rules::network::dh301_default_bridge::DEFAULT_BRIDGE,
     &rules::image::dh400_eol_image::EOL_IMAGE,
+    &rules::image::dh401_image_latest::IMAGE_LATEST,
+    &rules::image::dh402_image_not_pinned::IMAGE_NOT_PINNED,
+    &rules::image::dh403_untrusted_registry::UNTRUSTED_REGISTRY,
+    &rules::image::dh404_add_remote::ADD_REMOTE,
+    &rules::image::dh405_add_instead_of_copy::ADD_INSTEAD_OF_COPY,
     &rules::build::dh700_insecure_build::INSECURE_BUILD,
     &rules::build::dh701_build_host_network::BUILD_HOST_NETWORK,
 ];
