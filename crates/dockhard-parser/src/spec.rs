@@ -182,6 +182,9 @@ pub struct Build {
     pub privileged: Option<Field<bool>>,
     pub entitlements: Vec<Field<String>>,
     pub network: Option<Field<String>>,
+    /// The names the built image is tagged with: `build.tags`, `-t`/`--tag`
+    /// (compose's `image:` next to `build:` is the spec's image).
+    pub tags: Vec<Field<String>>,
 }
 
 /// What a command line does, for the rules that apply to some commands only

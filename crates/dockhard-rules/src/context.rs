@@ -148,6 +148,10 @@ fn naming(spec_name: &str, profiles: &[String], source: &SpecSource) -> String {
 /// command line.
 pub struct ContainerContext<'a> {
     pub spec: &'a ContainerSpec,
+    /// Every container of the lint unit, this one included: the compose
+    /// project's services, or the command lines of the file (the images
+    /// they build are not pulled).
+    pub unit: &'a [ContainerSpec],
     pub files: &'a UnitFiles<'a>,
     pub(crate) reporter: Reporter<'a>,
 }

@@ -211,6 +211,7 @@ fn run_spec_rules(
                 };
                 let mut cx = ContainerContext {
                     spec,
+                    unit: containers,
                     files,
                     reporter,
                 };

@@ -101,6 +101,19 @@ fn lint_snippet(code: &str, lang: &str, text: String) -> usize {
     codes.extend(RULES.iter().map(|r| r.code).filter(|c| text.contains(c)));
     let mut settings = Settings::only(&codes);
     settings.as_of = Some("2026-11-29".to_string());
+    // `trusted-registries = ["a", "b"]`, as a comment of the snippet shows it.
+    settings.trusted_registries = text
+        .lines()
+        .find_map(|l| l.split_once("trusted-registries = [").map(|(_, r)| r))
+        .map(|list| {
+            list.split(']')
+                .next()
+                .unwrap_or("")
+                .split(',')
+                .map(|e| e.trim().trim_matches('"').to_string())
+                .filter(|e| !e.is_empty())
+                .collect()
+        });
     let diagnostics = match lang {
         "dockerfile" => {
             let file: Arc<SourceFile> = SourceFile::new("Dockerfile", text);

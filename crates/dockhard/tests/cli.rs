@@ -317,7 +317,7 @@ fn compose_projects_merge_overrides_and_workflows_are_not_compose_files() {
     );
     t.write(
         ".github/workflows/ci.yml",
-        "jobs:\n  test:\n    services:\n      db:\n        image: postgres\n        options: --privileged\n",
+        "jobs:\n  test:\n    services:\n      db:\n        image: postgres:17\n        options: --privileged\n",
     );
     let out = dockhard(&t.0, &["check", "--format", "json"]);
     let v = json(&out);

@@ -302,10 +302,12 @@ fn build(cmd: &ContainerCommand, start: Origin) -> Build {
         privileged: None,
         entitlements: Vec::new(),
         network: None,
+        tags: Vec::new(),
     };
     for flag in &cmd.args.flags {
         match flag.name {
             "file" => b.dockerfile = Some(text_field(cmd, flag)),
+            "tag" => b.tags.push(text_field(cmd, flag)),
             "target" => b.target = Some(text_field(cmd, flag)),
             "network" => b.network = Some(text_field(cmd, flag)),
             "allow" => {

@@ -180,6 +180,7 @@ fn build(node: &CNode, project: &Project) -> Build {
         privileged: None,
         entitlements: Vec::new(),
         network: None,
+        tags: Vec::new(),
     };
     let context_node = if node.scalar().is_some() {
         Some(node)
@@ -197,6 +198,7 @@ fn build(node: &CNode, project: &Project) -> Build {
             .map(string_list)
             .unwrap_or_default();
         b.network = node.get("network").and_then(string_field);
+        b.tags = node.get("tags").map(string_list).unwrap_or_default();
     }
     // A build without a context uses the directory of the file.
     let (context_text, context_origin) = match &b.context {

@@ -11,6 +11,8 @@
 //! enables more rules for the fixture (for the suppression rules). `# expect-file: DH001` is a finding outside any instruction. A
 //! fixture with no finding says `# expect: none` at the top. Fixtures are
 //! judged as of 2026-11-29 (`# fixture-as-of: YYYY-MM-DD` sets another date).
+//! `# fixture-trusted-registries: ghcr.io/acme, docker.io/library` sets
+//! `trusted-registries` (unset otherwise; an empty list is written `[]`).
 //! Compose files
 //! are linted as projects (base file, overrides, extended and included
 //! files), Dockerfiles one by one.
@@ -267,12 +269,32 @@ fn fixture_date(unit: &[PathBuf]) -> String {
     FIXTURE_DATE.to_string()
 }
 
+/// `trusted-registries` for the fixture: `# fixture-trusted-registries: a, b`.
+fn fixture_trusted_registries(unit: &[PathBuf]) -> Option<Vec<String>> {
+    for path in unit {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        for line in text.lines() {
+            if let Some(rest) = line.trim().strip_prefix("# fixture-trusted-registries:") {
+                let rest = rest.trim();
+                if rest == "[]" {
+                    return Some(Vec::new());
+                }
+                return Some(rest.split(',').map(|e| e.trim().to_string()).collect());
+            }
+        }
+    }
+    None
+}
+
 pub fn run_unit(unit: &[PathBuf], code: &str) -> FixtureRun {
     let mut codes = vec![code.to_string()];
     codes.extend(extra_rules(unit));
     let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
     let mut settings = Settings::only(&codes);
     settings.as_of = Some(fixture_date(unit));
+    settings.trusted_registries = fixture_trusted_registries(unit);
     let (files, diagnostics) = if let Some(kind) = command_kind(&unit[0]) {
         let text = std::fs::read_to_string(&unit[0])
             .unwrap_or_else(|e| panic!("{}: {e}", unit[0].display()));
