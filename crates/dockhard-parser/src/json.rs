@@ -284,10 +284,11 @@ impl Parser<'_> {
             self.skip_ws();
             match self.bytes.get(self.pos) {
                 Some(b',') => {
+                    let comma = self.pos;
                     self.pos += 1;
                     self.skip_ws();
                     if self.bytes.get(self.pos) == Some(&b']') {
-                        return self.error("a trailing comma is not allowed in JSON", self.pos - 1);
+                        return self.error("a trailing comma is not allowed in JSON", comma);
                     }
                 }
                 Some(b']') => {
@@ -312,14 +313,22 @@ impl Parser<'_> {
             self.pos += 1;
             return Ok(JsonValue::Object(members));
         }
+        let mut comma_at: Option<usize> = None;
         loop {
             self.skip_ws();
             if self.bytes.get(self.pos) != Some(&b'"') {
-                let message = match self.bytes.get(self.pos) {
-                    Some(b'}') => "a trailing comma is not allowed in JSON".to_string(),
-                    _ => format!("expected a key in double quotes, found {}", self.found()),
+                return match (self.bytes.get(self.pos), comma_at) {
+                    (Some(b'}'), Some(at)) => {
+                        self.error("a trailing comma is not allowed in JSON", at)
+                    }
+                    (Some(b'/' | b'#'), _) => {
+                        self.error("comments are not allowed in JSON", self.pos)
+                    }
+                    _ => self.error(
+                        format!("expected a key in double quotes, found {}", self.found()),
+                        self.pos,
+                    ),
                 };
-                return self.error(message, self.pos);
             }
             let key_start = self.pos;
             let name = self.string()?;
@@ -337,10 +346,10 @@ impl Parser<'_> {
             self.pos += 1;
             let value = self.value(depth + 1)?;
             if let Some((first, _)) = members.iter().find(|(k, _)| k.name == key.name) {
-                let line_note = first.span.start;
+                let line = self.text[..first.span.start as usize].matches('\n').count() + 1;
                 self.warnings.push(JsonError {
                     message: format!(
-                        "the key `{}` is given twice (first at byte {line_note}); dockerd keeps only the last",
+                        "the key `{}` is given twice (first on line {line}): only the last one counts",
                         key.name
                     ),
                     span: key.span,
@@ -349,7 +358,10 @@ impl Parser<'_> {
             members.push((key, value));
             self.skip_ws();
             match self.bytes.get(self.pos) {
-                Some(b',') => self.pos += 1,
+                Some(b',') => {
+                    comma_at = Some(self.pos);
+                    self.pos += 1;
+                }
                 Some(b'}') => {
                     self.pos += 1;
                     return Ok(JsonValue::Object(members));
@@ -379,13 +391,13 @@ pub fn parse(text: &str) -> JsonDocument {
         Ok(root) => {
             p.skip_ws();
             let mut errors = std::mem::take(&mut p.warnings);
-            if p.pos < text.len() {
-                if let Err(e) = p.error::<()>(
+            if p.pos < text.len()
+                && let Err(e) = p.error::<()>(
                     format!("unexpected {} after the document", p.found()),
                     p.pos,
-                ) {
-                    errors.push(e);
-                }
+                )
+            {
+                errors.push(e);
             }
             JsonDocument {
                 root: Some(root),
@@ -434,7 +446,7 @@ mod tests {
     #[test]
     fn strict_errors_with_places() {
         for (src, at) in [
-            ("{\"icc\": false,}", "}"),
+            ("{\"icc\": false,}", ","),
             ("{\"icc\": fals}", "f"),
             ("{icc: false}", "i"),
             ("{\"a\": 1 // note\n}", "/"),

@@ -6,6 +6,7 @@
 
 pub mod commandline;
 pub mod compose;
+pub mod daemon;
 pub mod dockerfile;
 pub mod json;
 pub mod kinds;

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use dockhard_parser::compose::Project;
+use dockhard_parser::daemon::DaemonSpec;
 use dockhard_parser::spec::{CommandKind, ContainerSpec, NetworkSpec, Origin, SpecSource};
 use dockhard_parser::{Dockerfile, Span};
 
@@ -39,6 +40,7 @@ impl Reporter<'_> {
                 labels: Vec::new(),
                 help: None,
                 fix: None,
+                daemon_missing: false,
             }),
         }
     }
@@ -284,6 +286,68 @@ impl NetworkContext<'_> {
     }
 }
 
+/// The context of a rule over one daemon's settings: a `daemon.json`, or a
+/// `dockerd` command line.
+pub struct DaemonContext<'a> {
+    pub spec: &'a DaemonSpec,
+    pub files: &'a UnitFiles<'a>,
+    pub(crate) reporter: Reporter<'a>,
+}
+
+impl<'a> DaemonContext<'a> {
+    pub fn settings(&self) -> &Settings {
+        self.reporter.settings
+    }
+
+    pub fn is_json(&self) -> bool {
+        self.spec.is_json()
+    }
+
+    /// The `daemon.json` wording or the `dockerd` flag wording.
+    pub fn says(&self, json: &'static str, flag: &'static str) -> &'static str {
+        if self.is_json() { json } else { flag }
+    }
+
+    /// The text written at `origin`.
+    pub fn written(&self, origin: Origin) -> &'a str {
+        let files = self.files;
+        origin
+            .span
+            .slice(files.file(origin).map_or("", |f| f.text.as_str()))
+    }
+
+    /// Starts a finding about a value written at `origin`.
+    pub fn report(&mut self, origin: Origin, message: impl Into<String>) -> DiagnosticBuilder<'_> {
+        let severity = self.reporter.severity;
+        self.report_rated(origin, severity, message)
+    }
+
+    pub fn report_rated(
+        &mut self,
+        origin: Origin,
+        rated: Severity,
+        message: impl Into<String>,
+    ) -> DiagnosticBuilder<'_> {
+        let severity = self.reporter.severity_for(rated);
+        let file = self.files.file_or_unknown(origin);
+        self.reporter
+            .start(&file, origin.span, severity, message.into())
+    }
+
+    /// Starts a finding about a setting that is not written, at the
+    /// top-level `{` or the `dockerd` word; none when the settings cannot
+    /// all be read. Another file of the run that sets it makes it go.
+    pub fn report_missing(&mut self, message: impl Into<String>) -> Option<DiagnosticBuilder<'_>> {
+        if !self.spec.judges_missing() {
+            return None;
+        }
+        let origin = self.spec.origin;
+        let label = self.says("the daemon's settings", "dockerd");
+        let builder = self.report(origin, message).label(label);
+        Some(builder.with(|d| d.daemon_missing = true))
+    }
+}
+
 /// Adds labels, help and a fix to a finding; records it on drop.
 pub struct DiagnosticBuilder<'a> {
     sink: &'a mut Vec<Diagnostic>,
@@ -291,7 +355,7 @@ pub struct DiagnosticBuilder<'a> {
 }
 
 impl DiagnosticBuilder<'_> {
-    fn with(mut self, f: impl FnOnce(&mut Diagnostic)) -> Self {
+    pub(crate) fn with(mut self, f: impl FnOnce(&mut Diagnostic)) -> Self {
         if let Some(d) = self.diagnostic.as_mut() {
             f(d);
         }

@@ -149,6 +149,9 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     pub help: Option<String>,
     pub fix: Option<Fix>,
+    /// A daemon setting reported missing: another file of the run that sets
+    /// it (a `daemon.json` beside a `dockerd` command line) satisfies it.
+    pub daemon_missing: bool,
 }
 
 impl Diagnostic {

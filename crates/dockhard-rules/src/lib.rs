@@ -24,7 +24,8 @@ pub mod suppression;
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, SourceFile};
 pub use kind::FileKind;
 pub use linter::{
-    command_files, lint_commands, lint_dockerfile, lint_project, load, project_files,
+    DaemonOf, command_files, daemons_in_commands, daemons_in_dockerfile, lint_commands,
+    lint_daemon_json, lint_dockerfile, lint_project, load, merge_daemons, project_files,
 };
 pub use registry::RULES;
 pub use rule::RuleMeta;

@@ -10,13 +10,16 @@ use dockhard_parser::kinds::CommandInput;
 use dockhard_parser::spec::{ContainerSpec, NetworkSpec};
 use dockhard_parser::{Dockerfile, Span};
 
-use crate::context::{ContainerContext, DockerfileContext, NetworkContext, Reporter, UnitFiles};
+use crate::context::{
+    ContainerContext, DaemonContext, DockerfileContext, NetworkContext, Reporter, UnitFiles,
+};
 use crate::diagnostic::{Diagnostic, SourceFile, sort_and_dedup};
 use crate::registry::RULES;
 use crate::rules::meta::dh001_dockerfile_syntax::DOCKERFILE_SYNTAX;
 use crate::rules::meta::dh002_compose_syntax::COMPOSE_SYNTAX;
 use crate::settings::Settings;
 use crate::suppression;
+use dockhard_parser::daemon::DaemonSpec;
 
 /// Files larger than this are not read (DH006).
 pub const MAX_FILE_SIZE: usize = 10 * 1024 * 1024;
@@ -81,6 +84,7 @@ pub fn unreadable(
         labels: Vec::new(),
         help: Some("save the file as UTF-8 text".to_string()),
         fix: None,
+        daemon_missing: false,
     })
 }
 
@@ -115,6 +119,7 @@ pub fn lint_dockerfile(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagn
                 labels: Vec::new(),
                 help: None,
                 fix: None,
+                daemon_missing: false,
             });
         }
     }
@@ -139,23 +144,27 @@ pub fn lint_dockerfile(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagn
             Kind::Onbuild(inner) => inner.as_ref(),
             _ => instruction,
         };
-        if matches!(target.kind, Kind::Run(_))
-            && let Some(script) = target.script()
+        if matches!(
+            target.kind,
+            Kind::Run(_) | Kind::Cmd(_) | Kind::Entrypoint(_)
+        ) && let Some(script) = target.script()
         {
             let found = commandline::analyse_script(script, 0, true);
             lines.containers.extend(found.containers);
             lines.networks.extend(found.networks);
+            lines.daemons.extend(found.daemons);
         }
     }
-    if !lines.containers.is_empty() || !lines.networks.is_empty() {
+    if !lines.containers.is_empty() || !lines.networks.is_empty() || !lines.daemons.is_empty() {
         let files = UnitFiles {
             project: None,
             files: vec![file.clone()],
         };
-        run_spec_rules(
+        run_all_rules(
             &files,
             &lines.containers,
             &lines.networks,
+            &lines.daemons,
             settings,
             &mut diagnostics,
         );
@@ -203,7 +212,32 @@ fn run_spec_rules(
     settings: &Settings,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
+    run_all_rules(files, containers, networks, &[], settings, diagnostics);
+}
+
+/// Runs the container, network and daemon rules over the specs of a unit.
+fn run_all_rules(
+    files: &UnitFiles<'_>,
+    containers: &[ContainerSpec],
+    networks: &[NetworkSpec],
+    daemons: &[DaemonSpec],
+    settings: &Settings,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     for rule in RULES {
+        if let Some(check) = rule.daemon {
+            for spec in daemons {
+                let Some(reporter) = reporter(rule, settings, diagnostics) else {
+                    break;
+                };
+                let mut cx = DaemonContext {
+                    spec,
+                    files,
+                    reporter,
+                };
+                check(&mut cx);
+            }
+        }
         if let Some(check) = rule.container {
             for spec in containers.iter().filter(|s| rule.judges(&s.source)) {
                 let Some(reporter) = reporter(rule, settings, diagnostics) else {
@@ -257,6 +291,7 @@ pub fn lint_project(files: &UnitFiles<'_>, settings: &Settings) -> Vec<Diagnosti
                 labels: Vec::new(),
                 help: None,
                 fix: None,
+                daemon_missing: false,
             });
         }
     }
@@ -309,10 +344,11 @@ pub fn lint_commands(
         }
     }
     let lines = commandline::analyse(&input.extracted.blocks);
-    run_spec_rules(
+    run_all_rules(
         files,
         &lines.containers,
         &lines.networks,
+        &lines.daemons,
         settings,
         &mut diagnostics,
     );
@@ -342,6 +378,13 @@ pub fn lint_commands(
                 .iter()
                 .filter(|c| c.file == id)
                 .map(|c| c.span)
+                .chain(
+                    lines
+                        .daemon_commands
+                        .iter()
+                        .filter(|c| c.file == id)
+                        .map(|c| c.span),
+                )
                 .collect();
             let mut list = if yaml {
                 suppression::yaml_suppressions(&f.text)
@@ -357,4 +400,165 @@ pub fn lint_commands(
     let mut diagnostics = suppression::apply(diagnostics, &suppressions, settings);
     sort_and_dedup(&mut diagnostics);
     diagnostics
+}
+
+fn syntax_diagnostic(
+    rule: &'static crate::rule::RuleMeta,
+    file: &Arc<SourceFile>,
+    settings: &Settings,
+    span: Span,
+    message: String,
+) -> Option<Diagnostic> {
+    let severity = settings.severity_of(rule.code)?;
+    Some(Diagnostic {
+        file: file.clone(),
+        code: rule.code,
+        name: rule.name,
+        severity,
+        message,
+        span,
+        label: None,
+        labels: Vec::new(),
+        help: None,
+        fix: None,
+        daemon_missing: false,
+    })
+}
+
+/// The daemon settings of a `daemon.json`, and what dockerd would refuse
+/// in it.
+pub fn daemon_json(file: &SourceFile) -> dockhard_parser::daemon::DaemonJson {
+    dockhard_parser::daemon::from_json(&dockhard_parser::json::parse(&file.text), 0)
+}
+
+/// Lints a `daemon.json`: what dockerd refuses in it (DH003), and the
+/// daemon rules over its settings.
+pub fn lint_daemon_json(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagnostic> {
+    use crate::rules::meta::dh003_daemon_json_syntax::DAEMON_JSON_SYNTAX;
+    let parsed = daemon_json(file);
+    let mut diagnostics: Vec<Diagnostic> = parsed
+        .problems
+        .iter()
+        .filter_map(|(span, message)| {
+            syntax_diagnostic(&DAEMON_JSON_SYNTAX, file, settings, *span, message.clone())
+        })
+        .collect();
+    if let Some(spec) = &parsed.spec {
+        let files = UnitFiles {
+            project: None,
+            files: vec![file.clone()],
+        };
+        run_all_rules(
+            &files,
+            &[],
+            &[],
+            std::slice::from_ref(spec),
+            settings,
+            &mut diagnostics,
+        );
+    }
+    sort_and_dedup(&mut diagnostics);
+    diagnostics
+}
+
+/// The daemon settings written in a file of a run, with that file.
+pub type DaemonOf = (Arc<SourceFile>, DaemonSpec);
+
+/// The daemon settings a command-line input or a Dockerfile writes as
+/// `dockerd` command lines.
+pub fn daemons_in_commands(files: &UnitFiles<'_>, input: &CommandInput) -> Vec<DaemonOf> {
+    commandline::analyse(&input.extracted.blocks)
+        .daemons
+        .into_iter()
+        .filter_map(|d| Some((files.files.get(d.origin.file)?.clone(), d)))
+        .collect()
+}
+
+/// The `dockerd` command lines of a Dockerfile (RUN, CMD, ENTRYPOINT).
+pub fn daemons_in_dockerfile(file: &Arc<SourceFile>) -> Vec<DaemonOf> {
+    let df = Dockerfile::parse(&file.text);
+    let mut out = Vec::new();
+    for instruction in &df.instructions {
+        let target = match &instruction.kind {
+            Kind::Onbuild(inner) => inner.as_ref(),
+            _ => instruction,
+        };
+        if let Some(script) = target.script() {
+            out.extend(
+                commandline::analyse_script(script, 0, true)
+                    .daemons
+                    .into_iter()
+                    .map(|d| (file.clone(), d)),
+            );
+        }
+    }
+    out
+}
+
+/// Where a repository writes a daemon's settings in two places (a
+/// `daemon.json` and `dockerd` flags): a setting made in either satisfies
+/// the rules for both, so a missing-setting finding goes when another file
+/// satisfies its rule; a setting made in both is DH003 (dockerd refuses to
+/// start). `settings_of` gives a file's settings.
+pub fn merge_daemons(
+    diagnostics: &mut Vec<Diagnostic>,
+    daemons: &[DaemonOf],
+    settings_of: &mut dyn FnMut(&Path) -> Settings,
+) {
+    use crate::rules::meta::dh003_daemon_json_syntax::DAEMON_JSON_SYNTAX;
+    if daemons.len() < 2 {
+        return;
+    }
+    diagnostics.retain(|d| {
+        if !d.daemon_missing {
+            return true;
+        }
+        let Some(satisfied) = crate::registry::by_code(d.code).and_then(|r| r.daemon_satisfied)
+        else {
+            return true;
+        };
+        !daemons
+            .iter()
+            .any(|(file, spec)| file.path != d.file.path && satisfied(spec))
+    });
+    for (json_file, json) in daemons.iter().filter(|(_, s)| s.is_json()) {
+        for (flag_file, command) in daemons.iter().filter(|(_, s)| !s.is_json()) {
+            for setting in &command.settings {
+                let Some(in_json) = json.get(&setting.key) else {
+                    continue;
+                };
+                // `--add-runtime` and `runtimes` are merged, not refused.
+                if setting.key == "runtimes" {
+                    continue;
+                }
+                let settings = settings_of(&flag_file.path);
+                let flag = setting.written.span.slice(&flag_file.text).to_string();
+                let message = format!(
+                    "`{flag}` is set both as a dockerd flag and as `{}` in `{}`: dockerd refuses to start with a setting in both",
+                    setting.key,
+                    json_file.path.display()
+                );
+                if let Some(mut d) = syntax_diagnostic(
+                    &DAEMON_JSON_SYNTAX,
+                    flag_file,
+                    &settings,
+                    setting.written.span,
+                    message,
+                ) {
+                    d.label = Some("also in daemon.json".to_string());
+                    d.labels.push(crate::diagnostic::Label {
+                        span: in_json.written.span,
+                        message: "set here too".to_string(),
+                        file: Some(json_file.clone()),
+                    });
+                    d.help = Some(format!(
+                        "keep `{}` in one place: remove the flag or the key",
+                        setting.key
+                    ));
+                    diagnostics.push(d);
+                }
+            }
+        }
+    }
+    sort_and_dedup(diagnostics);
 }

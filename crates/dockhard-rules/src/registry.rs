@@ -6,6 +6,7 @@ use crate::rules;
 pub static RULES: &[&RuleMeta] = &[
     &rules::meta::dh001_dockerfile_syntax::DOCKERFILE_SYNTAX,
     &rules::meta::dh002_compose_syntax::COMPOSE_SYNTAX,
+    &rules::meta::dh003_daemon_json_syntax::DAEMON_JSON_SYNTAX,
     &rules::meta::dh004_unused_suppression::UNUSED_SUPPRESSION,
     &rules::meta::dh005_unknown_rule::UNKNOWN_RULE,
     &rules::meta::dh006_unreadable_file::UNREADABLE_FILE,

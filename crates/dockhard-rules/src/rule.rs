@@ -1,7 +1,7 @@
 //! Rule metadata and the `declare_rule!` macro that keeps it, with the
 //! rule's documentation, next to the code.
 
-use crate::context::{ContainerContext, DockerfileContext, NetworkContext};
+use crate::context::{ContainerContext, DaemonContext, DockerfileContext, NetworkContext};
 use crate::diagnostic::Severity;
 use dockhard_parser::spec::CommandKind;
 
@@ -124,6 +124,14 @@ pub type ContainerCheck = fn(&mut ContainerContext<'_>);
 /// A check over one network (compose, or `docker network create`).
 pub type NetworkCheck = fn(&mut NetworkContext<'_>);
 
+/// A check over one daemon's settings (`daemon.json` or `dockerd` flags).
+pub type DaemonCheck = fn(&mut DaemonContext<'_>);
+
+/// Whether a daemon's settings satisfy a rule (its measure is set): a
+/// missing-setting finding in one file is dropped when another file of the
+/// run satisfies the rule (a `daemon.json` beside a `dockerd` command).
+pub type DaemonSatisfied = fn(&dockhard_parser::daemon::DaemonSpec) -> bool;
+
 /// The command lines a container check judges unless the rule says
 /// otherwise: those that create a container.
 pub const CREATES_CONTAINERS: &[CommandKind] = &[CommandKind::Container, CommandKind::Service];
@@ -146,6 +154,8 @@ pub struct RuleMeta {
     pub dockerfile: Option<DockerfileCheck>,
     pub container: Option<ContainerCheck>,
     pub network: Option<NetworkCheck>,
+    pub daemon: Option<DaemonCheck>,
+    pub daemon_satisfied: Option<DaemonSatisfied>,
     /// Which command lines the container check judges (compose services
     /// are always judged): `docker exec` creates no container, and
     /// `docker build` only builds.
@@ -238,6 +248,8 @@ macro_rules! declare_rule {
             $(dockerfile: $dockerfile:path,)?
             $(container: $container:path,)?
             $(network: $network:path,)?
+            $(daemon: $daemon:path,)?
+            $(satisfied: $satisfied:path,)?
         }
     ) => {
         $vis static $ident: $crate::rule::RuleMeta = $crate::rule::RuleMeta {
@@ -257,6 +269,8 @@ macro_rules! declare_rule {
             dockerfile: $crate::declare_rule!(@opt $($dockerfile)?),
             container: $crate::declare_rule!(@opt $($container)?),
             network: $crate::declare_rule!(@opt $($network)?),
+            daemon: $crate::declare_rule!(@opt $($daemon)?),
+            daemon_satisfied: $crate::declare_rule!(@opt $($satisfied)?),
             commands: $crate::declare_rule!(@commands $([$($command),*])?),
         };
     };

@@ -311,6 +311,7 @@ fn meta_diagnostic(
         labels: Vec::new(),
         help: Some(help.to_string()),
         fix: None,
+        daemon_missing: false,
     })
 }
 

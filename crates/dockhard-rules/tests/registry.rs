@@ -137,7 +137,11 @@ fn lint_snippet(code: &str, lang: &str, text: String) -> usize {
             let files = dockhard_rules::command_files(&input, &|p| p.to_path_buf());
             dockhard_rules::lint_commands(&files, &input, &settings)
         }
-        other => panic!("{code}: code block in `{other}`, expected dockerfile, yaml or sh"),
+        "json" => {
+            let file: Arc<SourceFile> = SourceFile::new("daemon.json", text);
+            dockhard_rules::lint_daemon_json(&file, &settings)
+        }
+        other => panic!("{code}: code block in `{other}`, expected dockerfile, yaml, sh or json"),
     };
     diagnostics.iter().filter(|d| d.code == code).count()
 }

@@ -17,8 +17,9 @@ use dockhard_rules::diagnostic::sort_and_dedup;
 use dockhard_rules::kind::compose_projects;
 use dockhard_rules::settings::Selector;
 use dockhard_rules::{
-    Diagnostic, FileKind, Settings, Severity, SourceFile, command_files, lint_commands,
-    lint_dockerfile, lint_project, linter, load, project_files,
+    Diagnostic, FileKind, Settings, Severity, SourceFile, command_files, daemons_in_commands,
+    daemons_in_dockerfile, lint_commands, lint_daemon_json, lint_dockerfile, lint_project, linter,
+    load, merge_daemons, project_files,
 };
 use rayon::prelude::*;
 
@@ -217,6 +218,7 @@ fn unreadable_outcome(input: &Input, error: &std::io::Error, settings: &Settings
     Outcome {
         diagnostics: d.into_iter().collect(),
         files: BTreeSet::from([file.path.clone()]),
+        daemons: Vec::new(),
     }
 }
 
@@ -281,6 +283,7 @@ fn lint_command_input(
     let mut outcome = Outcome {
         diagnostics: unreadable.into_iter().collect(),
         files: BTreeSet::from([file.path.clone()]),
+        daemons: Vec::new(),
     };
     // A workflow's container options name no program, and a GitLab CI file
     // may include others: those are always read.
@@ -309,6 +312,30 @@ fn lint_command_input(
     outcome
         .diagnostics
         .extend(lint_commands(&files, &command_input, settings));
+    if files.files.iter().any(|f| f.text.contains("dockerd")) {
+        outcome.daemons = daemons_in_commands(&files, &command_input);
+    }
+    outcome
+}
+
+/// Lints a `daemon.json`; its settings are kept for the run's end.
+fn lint_daemon_json_input(input: &Input, stdin: &Option<Vec<u8>>, settings: &Settings) -> Outcome {
+    let bytes = match read(input, stdin) {
+        Ok(b) => b,
+        Err(e) => return unreadable_outcome(input, &e, settings),
+    };
+    let (file, unreadable) = load(input.display.clone(), bytes, settings);
+    let mut outcome = Outcome {
+        diagnostics: unreadable.into_iter().collect(),
+        files: BTreeSet::from([file.path.clone()]),
+        daemons: Vec::new(),
+    };
+    if outcome.diagnostics.is_empty() {
+        outcome.diagnostics = lint_daemon_json(&file, settings);
+        if let Some(spec) = linter::daemon_json(&file).spec {
+            outcome.daemons.push((file, spec));
+        }
+    }
     outcome
 }
 
@@ -357,10 +384,19 @@ fn lint_unit(unit: &Unit, stdin: &Option<Vec<u8>>, settings: &Settings, cwd: &Pa
     match unit {
         Unit::Single(input) if input.kind == FileKind::Dockerfile => {
             let (file, diagnostics) = lint_dockerfile_input(input, read(input, stdin), settings);
+            let daemons = if file.text.contains("dockerd") {
+                daemons_in_dockerfile(&file)
+            } else {
+                Vec::new()
+            };
             Outcome {
                 diagnostics,
                 files: BTreeSet::from([file.path.clone()]),
+                daemons,
             }
+        }
+        Unit::Single(input) if input.kind == FileKind::DaemonJson => {
+            lint_daemon_json_input(input, stdin, settings)
         }
         Unit::Single(input) => lint_command_input(input, stdin, settings, cwd),
         Unit::Compose(inputs) => lint_compose(inputs, stdin, settings, cwd),
@@ -580,6 +616,11 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     for o in outcomes {
         outcome.merge(o);
     }
+    // A daemon's settings written in two places are judged together.
+    let daemons = std::mem::take(&mut outcome.daemons);
+    merge_daemons(&mut outcome.diagnostics, &daemons, &mut |path| {
+        configs.settings_for(path, &cwd).clone()
+    });
     if args.fix {
         let dockerfiles: Vec<(&Input, &Settings)> = units
             .iter()

@@ -86,6 +86,7 @@ pub enum FailLevel {
 pub enum KindArg {
     Dockerfile,
     Compose,
+    DaemonJson,
     Script,
     Makefile,
     GithubActions,
@@ -99,6 +100,7 @@ impl KindArg {
         match self {
             KindArg::Dockerfile => FileKind::Dockerfile,
             KindArg::Compose => FileKind::Compose,
+            KindArg::DaemonJson => FileKind::DaemonJson,
             KindArg::Script => FileKind::Script,
             KindArg::Makefile => FileKind::Makefile,
             KindArg::GithubActions => FileKind::GithubActions,

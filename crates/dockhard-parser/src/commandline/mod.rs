@@ -13,6 +13,7 @@ mod lower;
 
 use std::collections::HashMap;
 
+use crate::daemon::{self, DaemonSpec};
 use crate::kinds::ShellBlock;
 use crate::location::{FileId, Origin};
 use crate::shell::{self, Command, Script, Word};
@@ -57,6 +58,10 @@ pub struct CommandLines {
     pub commands: Vec<ContainerCommand>,
     pub containers: Vec<ContainerSpec>,
     pub networks: Vec<NetworkSpec>,
+    /// `dockerd` command lines: the daemon's settings.
+    pub daemons: Vec<DaemonSpec>,
+    /// The spans of the `dockerd` commands (for suppressions).
+    pub daemon_commands: Vec<Origin>,
     /// Shell comments in the blocks, for suppressions.
     pub comments: Vec<Origin>,
 }
@@ -80,7 +85,30 @@ impl CommandLines {
 /// Whether a text may hold a container command (a file without the word is
 /// not shell-parsed).
 pub fn may_hold_commands(text: &str) -> bool {
+    // (`dockerd` contains `docker`.)
     text.contains("docker") || text.contains("podman")
+}
+
+/// A `dockerd` command: the daemon's settings from its flags.
+fn daemon_command(cmd: &Command, vars: &Variables<'_>, file: FileId) -> Option<(DaemonSpec, Span)> {
+    let (words, argv) = resolved_words(cmd, vars)?;
+    let program = words.get(argv)?;
+    if program.dynamic || basename(&program.value) != "dockerd" {
+        return None;
+    }
+    let args = words.get(argv + 1..)?;
+    if args.iter().any(|w| {
+        !w.dynamic
+            && (w.value == "--help"
+                || w.value == "-h"
+                || w.value == "--version"
+                || w.value == "-v"
+                || w.value == "--validate")
+    }) {
+        return None;
+    }
+    let first = cmd.words.first()?;
+    Some((daemon::from_command(args, file, first.span), cmd.span))
 }
 
 /// Finds, reads and lowers the container commands of some shell blocks.
@@ -98,7 +126,7 @@ pub fn analyse(blocks: &[ShellBlock]) -> CommandLines {
                 .map(|span| Origin::new(block.file, *span)),
         );
         let before = out.commands.len();
-        find_in_script(&script, block.file, block.values_only, &mut out.commands);
+        find_in_script(&script, block.file, block.values_only, &mut out);
         let definitions = block.text.definitions();
         if !definitions.is_empty() {
             for c in &mut out.commands[before..] {
@@ -113,21 +141,19 @@ pub fn analyse(blocks: &[ShellBlock]) -> CommandLines {
 /// The container commands of a parsed script (a Dockerfile RUN's, say).
 pub fn analyse_script(script: &Script, file: FileId, values_only: bool) -> CommandLines {
     let mut out = CommandLines::default();
-    find_in_script(script, file, values_only, &mut out.commands);
+    find_in_script(script, file, values_only, &mut out);
     out.lower();
     out
 }
 
-fn find_in_script(
-    script: &Script,
-    file: FileId,
-    values_only: bool,
-    out: &mut Vec<ContainerCommand>,
-) {
+fn find_in_script(script: &Script, file: FileId, values_only: bool, out: &mut CommandLines) {
     let vars = Variables::of(script);
     for cmd in script.commands() {
         if let Some(c) = container_command(cmd, &vars, &script.functions, file, values_only) {
-            out.push(c);
+            out.commands.push(c);
+        } else if let Some((d, span)) = daemon_command(cmd, &vars, file) {
+            out.daemons.push(d);
+            out.daemon_commands.push(Origin::new(file, span));
         }
     }
 }

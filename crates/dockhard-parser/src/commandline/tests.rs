@@ -195,3 +195,15 @@ fn global_flags_through_an_expansion() {
         Some("host")
     );
 }
+
+#[test]
+fn dockerd_command_lines_are_daemon_settings() {
+    let src = "exec dockerd --icc=false -H tcp://0.0.0.0:2376 \"$@\"\ndockerd --version\n";
+    let l = lines(src);
+    assert_eq!(l.daemons.len(), 1);
+    let d = &l.daemons[0];
+    assert_eq!(d.origin.span.slice(src), "exec");
+    assert_eq!(d.bool("icc").and_then(|f| f.value), Some(false));
+    assert!(!d.judges_missing());
+    assert!(l.commands.is_empty());
+}

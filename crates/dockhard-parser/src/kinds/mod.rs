@@ -4,6 +4,7 @@
 //! inputs). Adding a kind adds a module here and a row in the table.
 
 pub mod compose;
+pub mod daemon_json;
 pub mod dockerfile;
 pub mod github_actions;
 pub mod gitlab_ci;
@@ -23,6 +24,7 @@ use crate::span::Span;
 pub enum FileKind {
     Dockerfile,
     Compose,
+    DaemonJson,
     GithubActions,
     GitlabCi,
     Systemd,
@@ -45,6 +47,11 @@ pub const TABLE: &[KindRow] = &[
         kind: FileKind::Dockerfile,
         name: "dockerfile",
         detect: dockerfile::detect,
+    },
+    KindRow {
+        kind: FileKind::DaemonJson,
+        name: "daemon-json",
+        detect: daemon_json::detect,
     },
     KindRow {
         kind: FileKind::GithubActions,
@@ -113,7 +120,10 @@ impl FileKind {
 
     /// Inputs whose container settings are written as command lines.
     pub fn is_command_line(self) -> bool {
-        !matches!(self, FileKind::Dockerfile | FileKind::Compose)
+        !matches!(
+            self,
+            FileKind::Dockerfile | FileKind::Compose | FileKind::DaemonJson
+        )
     }
 
     /// Inputs written in YAML (their comments scope over YAML nodes).
@@ -156,7 +166,7 @@ pub fn load_command_input(
         FileKind::Systemd => systemd::extract(&text),
         FileKind::GithubActions => github_actions::extract(&text),
         FileKind::GitlabCi => return gitlab_ci::load(path, text, loader),
-        FileKind::Dockerfile | FileKind::Compose => Extracted::default(),
+        FileKind::Dockerfile | FileKind::Compose | FileKind::DaemonJson => Extracted::default(),
     };
     CommandInput {
         kind,

@@ -78,7 +78,7 @@ pub fn fixture_units(code: &str) -> Vec<Vec<PathBuf>> {
     units.extend(
         files
             .iter()
-            .filter(|p| command_kind(p).is_some())
+            .filter(|p| command_kind(p).is_some() || is_daemon_json(p))
             .map(|p| vec![p.clone()]),
     );
     units.sort();
@@ -110,6 +110,44 @@ fn relative(path: &Path) -> PathBuf {
 
 fn is_dockerfile(path: &Path) -> bool {
     FileKind::detect(path) == Some(FileKind::Dockerfile)
+}
+
+fn is_daemon_json(path: &Path) -> bool {
+    FileKind::detect(path) == Some(FileKind::DaemonJson)
+}
+
+/// JSON has no comments: a `daemon.json` fixture's markers are in
+/// `daemon.json.expect` beside it, one `CODE LINE` (or `none`) per line.
+fn sidecar_markers(file: &SourceFile, expected: &mut Vec<Expectation>, declared_none: &mut bool) {
+    let path = workspace_root().join(&file.path);
+    let sidecar = path.with_file_name(format!(
+        "{}.expect",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("")
+    ));
+    let text = std::fs::read_to_string(&sidecar).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (a daemon.json fixture needs one)",
+            sidecar.display()
+        )
+    });
+    for line in text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        if line == "none" {
+            *declared_none = true;
+            continue;
+        }
+        let mut parts = line.split_whitespace();
+        let code = parts.next().unwrap_or_default().to_string();
+        let place = parts.next().and_then(|n| n.parse::<usize>().ok());
+        expected.push(Expectation {
+            code,
+            file: file.path.clone(),
+            place,
+        });
+    }
 }
 
 /// The kind of a command-line fixture (by name, or a shell shebang).
@@ -180,6 +218,10 @@ fn place_of(file: &SourceFile, offset: u32) -> Option<usize> {
 
 /// The markers of one file.
 fn markers(file: &SourceFile, expected: &mut Vec<Expectation>, declared_none: &mut bool) {
+    if is_daemon_json(&file.path) {
+        sidecar_markers(file, expected, declared_none);
+        return;
+    }
     if command_kind(&workspace_root().join(&file.path)).is_some()
         || command_kind(&file.path).is_some()
     {
@@ -234,7 +276,12 @@ fn markers(file: &SourceFile, expected: &mut Vec<Expectation>, declared_none: &m
 /// Rules a fixture enables besides its own: `# fixture-select: DH118, DH100`.
 fn extra_rules(unit: &[PathBuf]) -> Vec<String> {
     let mut out = Vec::new();
-    for path in unit {
+    let sidecars: Vec<PathBuf> = unit
+        .iter()
+        .filter(|p| is_daemon_json(p))
+        .map(|p| p.with_extension("json.expect"))
+        .collect();
+    for path in unit.iter().chain(&sidecars) {
         let Ok(text) = std::fs::read_to_string(path) else {
             continue;
         };
@@ -295,7 +342,16 @@ pub fn run_unit(unit: &[PathBuf], code: &str) -> FixtureRun {
     let mut settings = Settings::only(&codes);
     settings.as_of = Some(fixture_date(unit));
     settings.trusted_registries = fixture_trusted_registries(unit);
-    let (files, diagnostics) = if let Some(kind) = command_kind(&unit[0]) {
+    let (files, diagnostics) = if is_daemon_json(&unit[0]) {
+        let bytes =
+            std::fs::read(&unit[0]).unwrap_or_else(|e| panic!("{}: {e}", unit[0].display()));
+        let (file, unreadable) = load(relative(&unit[0]), bytes, &settings);
+        let diagnostics = match unreadable {
+            Some(d) => vec![d],
+            None => dockhard_rules::lint_daemon_json(&file, &settings),
+        };
+        (vec![file], diagnostics)
+    } else if let Some(kind) = command_kind(&unit[0]) {
         let text = std::fs::read_to_string(&unit[0])
             .unwrap_or_else(|e| panic!("{}: {e}", unit[0].display()));
         let input = load_command_input(kind, &unit[0], text, &FsLoader);
