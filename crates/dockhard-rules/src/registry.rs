@@ -23,6 +23,11 @@ pub static RULES: &[&RuleMeta] = &[
     &rules::network::dh300_icc_enabled::ICC_ENABLED,
     &rules::network::dh301_default_bridge::DEFAULT_BRIDGE,
     &rules::image::dh400_eol_image::EOL_IMAGE,
+    &rules::image::dh406_pipe_to_shell::PIPE_TO_SHELL,
+    &rules::image::dh407_tls_verification_disabled::TLS_VERIFICATION_DISABLED,
+    &rules::image::dh408_unverified_packages::UNVERIFIED_PACKAGES,
+    &rules::image::dh409_update_alone::UPDATE_ALONE,
+    &rules::image::dh410_healthcheck_missing::HEALTHCHECK_MISSING,
     &rules::build::dh700_insecure_build::INSECURE_BUILD,
     &rules::build::dh701_build_host_network::BUILD_HOST_NETWORK,
 ];
