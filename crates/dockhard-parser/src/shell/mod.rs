@@ -49,6 +49,9 @@ pub struct Assignment {
     /// something (or is an array).
     pub value: Word,
     pub span: Span,
+    /// Passed on to the commands that follow (`export X=1`, `declare -x X=1`),
+    /// not only set in the shell.
+    pub exported: bool,
 }
 
 impl Script {
@@ -131,7 +134,8 @@ pub enum Origin {
 pub struct Command {
     /// Name and arguments, wrappers included (`env`, `sudo` ...).
     pub words: Vec<Word>,
-    /// `NAME=value` prefixes.
+    /// `NAME=value` prefixes, with quotes removed from the value (an
+    /// expansion in it makes the word [`dynamic`](Word::dynamic)).
     pub assignments: Vec<Word>,
     /// Targets of redirections (`> /file`): the words after the operator.
     pub redirects: Vec<Redirect>,
@@ -304,7 +308,7 @@ pub fn argv_start(words: &[Word]) -> usize {
 pub const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh"];
 
 /// For a shell invocation, the index (into `args`) of the `-c` command string.
-pub(crate) fn shell_command_string(args: &[Word]) -> Option<usize> {
+pub fn shell_command_string(args: &[Word]) -> Option<usize> {
     let mut command_mode = false;
     let mut i = 0;
     while i < args.len() {

@@ -151,3 +151,44 @@ fn argv_of_strings_parses_shell_strings() {
             .all(|c| c.words.iter().all(|w| w.span.start >= 10))
     );
 }
+
+#[test]
+fn prefix_assignments_have_their_quotes_removed() {
+    let s = script("NODE_TLS_REJECT_UNAUTHORIZED=\"0\" A='x y' B=$HOME C= node app.js");
+    let values: Vec<&str> = s.commands[0]
+        .assignments
+        .iter()
+        .map(|w| w.as_str())
+        .collect();
+    assert_eq!(
+        values,
+        ["NODE_TLS_REJECT_UNAUTHORIZED=0", "A=x y", "B=$HOME", "C="]
+    );
+    let dynamic: Vec<bool> = s.commands[0]
+        .assignments
+        .iter()
+        .map(|w| w.dynamic)
+        .collect();
+    assert_eq!(dynamic, [false, false, true, false]);
+}
+
+#[test]
+fn exported_assignments() {
+    let s = script("export A=1; B=2; declare -x C=3; local D=4; typeset -rx E=5; export F G=6");
+    let exported: Vec<(&str, bool)> = s
+        .assignments
+        .iter()
+        .map(|a| (a.name.as_str(), a.exported))
+        .collect();
+    assert_eq!(
+        exported,
+        [
+            ("A", true),
+            ("B", false),
+            ("C", true),
+            ("D", false),
+            ("E", true),
+            ("G", true)
+        ]
+    );
+}

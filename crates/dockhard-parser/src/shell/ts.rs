@@ -192,10 +192,12 @@ impl Walker<'_> {
                     value_word.dynamic |= value.kind() == "array";
                     let name = self.src[name.start_byte()..name.end_byte()].to_string();
                     let span = self.span(node);
+                    let exported = self.is_exported(node);
                     self.script.assignments.push(Assignment {
                         name,
                         value: value_word,
                         span,
+                        exported,
                     });
                 }
                 self.walk_children(node);
@@ -237,7 +239,7 @@ impl Walker<'_> {
             let field = node.field_name_for_child(i as u32);
             match child.kind() {
                 "variable_assignment" => {
-                    assignments.push(self.word(child));
+                    assignments.push(self.assignment_word(child));
                     if let Some(value) = child.child_by_field_name("value") {
                         nested.push(value);
                     }
@@ -424,6 +426,52 @@ impl Walker<'_> {
             op,
             target: self.word(target),
         })
+    }
+
+    /// Whether a variable assignment is exported: under `export`, or under
+    /// `declare -x` / `typeset -x`.
+    fn is_exported(&self, node: Node) -> bool {
+        let Some(parent) = node.parent() else {
+            return false;
+        };
+        if parent.kind() != "declaration_command" {
+            return false;
+        }
+        let mut cursor = parent.walk();
+        let mut words = parent
+            .children(&mut cursor)
+            .filter(|c| c.kind() != "variable_assignment")
+            .map(|c| &self.src[c.start_byte()..c.end_byte()]);
+        match words.next() {
+            Some("export") => true,
+            Some("declare" | "typeset") => {
+                words.any(|w| w.starts_with('-') && w[1..].contains('x'))
+            }
+            _ => false,
+        }
+    }
+
+    /// A `NAME=value` prefix of a command, with the value's quotes removed.
+    fn assignment_word(&self, node: Node) -> Word {
+        let Some(name) = node.child_by_field_name("name") else {
+            return self.word(node);
+        };
+        let mut text = MappedText::new();
+        self.push_raw(&mut text, name.start_byte(), name.end_byte());
+        let mut dynamic = self.text.has_unknown(node.start_byte(), node.end_byte());
+        // The `=` (or `+=`) between the name and the value.
+        let value = node.child_by_field_name("value");
+        let op_end = value.map_or(node.end_byte(), |v| v.start_byte());
+        self.push_raw(&mut text, name.end_byte(), op_end);
+        if let Some(value) = value {
+            self.word_text(value, &mut text, &mut dynamic);
+            dynamic |= value.kind() == "array";
+        }
+        Word {
+            value: text.as_str().to_string(),
+            span: self.span(node),
+            dynamic,
+        }
     }
 
     fn word(&self, node: Node) -> Word {

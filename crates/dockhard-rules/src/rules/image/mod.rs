@@ -2,12 +2,18 @@
 //! references they judge (in a Dockerfile, a compose service, a command
 //! line) and how a finding names one; and the sources of an `ADD`.
 
+pub(crate) mod commands;
 pub mod dh400_eol_image;
 pub mod dh401_image_latest;
 pub mod dh402_image_not_pinned;
 pub mod dh403_untrusted_registry;
 pub mod dh404_add_remote;
 pub mod dh405_add_instead_of_copy;
+pub mod dh406_pipe_to_shell;
+pub mod dh407_tls_verification_disabled;
+pub mod dh408_unverified_packages;
+pub mod dh409_update_alone;
+pub mod dh410_healthcheck_missing;
 
 use dockhard_parser::Span;
 use dockhard_parser::dockerfile::{Dockerfile, Instruction, Kind, Stage, expand};
