@@ -23,6 +23,9 @@ pub static RULES: &[&RuleMeta] = &[
     &rules::network::dh300_icc_enabled::ICC_ENABLED,
     &rules::network::dh301_default_bridge::DEFAULT_BRIDGE,
     &rules::image::dh400_eol_image::EOL_IMAGE,
+    &rules::secrets::dh500_secret_in_build_args::SECRET_IN_BUILD_ARGS,
+    &rules::secrets::dh501_secret_in_environment::SECRET_IN_ENVIRONMENT,
+    &rules::secrets::dh502_secret_file_copied::SECRET_FILE_COPIED,
     &rules::build::dh700_insecure_build::INSECURE_BUILD,
     &rules::build::dh701_build_host_network::BUILD_HOST_NETWORK,
 ];

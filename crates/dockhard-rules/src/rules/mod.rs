@@ -6,3 +6,4 @@ pub mod image;
 pub mod meta;
 pub mod network;
 pub mod privilege;
+pub mod secrets;
