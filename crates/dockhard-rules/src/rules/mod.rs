@@ -7,3 +7,4 @@ pub mod meta;
 pub mod network;
 pub mod privilege;
 pub mod resources;
+pub mod secrets;
