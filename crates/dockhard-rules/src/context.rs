@@ -348,6 +348,35 @@ impl<'a> DaemonContext<'a> {
     }
 }
 
+/// The context of a rule over the facts of a host.
+pub struct HostContext<'a> {
+    pub facts: &'a crate::host::HostFacts,
+    pub host: &'a crate::host::HostFile,
+    pub(crate) reporter: Reporter<'a>,
+}
+
+impl HostContext<'_> {
+    pub fn settings(&self) -> &Settings {
+        self.reporter.settings
+    }
+
+    pub fn report(&mut self, span: Span, message: impl Into<String>) -> DiagnosticBuilder<'_> {
+        let severity = self.reporter.severity;
+        self.report_rated(span, severity, message)
+    }
+
+    pub fn report_rated(
+        &mut self,
+        span: Span,
+        rated: Severity,
+        message: impl Into<String>,
+    ) -> DiagnosticBuilder<'_> {
+        let severity = self.reporter.severity_for(rated);
+        let file = self.host.file.clone();
+        self.reporter.start(&file, span, severity, message.into())
+    }
+}
+
 /// Adds labels, help and a fix to a finding; records it on drop.
 pub struct DiagnosticBuilder<'a> {
     sink: &'a mut Vec<Diagnostic>,

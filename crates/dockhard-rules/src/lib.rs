@@ -11,6 +11,7 @@ pub mod data;
 pub mod diagnostic;
 pub mod docs;
 pub mod eol;
+pub mod host;
 pub mod images;
 pub mod kind;
 pub mod linter;
@@ -20,12 +21,13 @@ pub mod rule;
 pub mod rules;
 pub mod settings;
 pub mod suppression;
+pub mod versions;
 
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, SourceFile};
 pub use kind::FileKind;
 pub use linter::{
     DaemonOf, command_files, daemons_in_commands, daemons_in_dockerfile, lint_commands,
-    lint_daemon_json, lint_dockerfile, lint_project, load, merge_daemons, project_files,
+    lint_daemon_json, lint_dockerfile, lint_host, lint_project, load, merge_daemons, project_files,
 };
 pub use registry::RULES;
 pub use rule::RuleMeta;

@@ -562,3 +562,27 @@ pub fn merge_daemons(
     }
     sort_and_dedup(diagnostics);
 }
+
+/// Lints the facts of a host (`dockhard host`): the host rules (DH900–DH903)
+/// over them, shown in the `<host>` text the facts render to.
+pub fn lint_host(
+    facts: &crate::host::HostFacts,
+    settings: &Settings,
+) -> (crate::host::HostFile, Vec<Diagnostic>) {
+    let host = facts.render();
+    let mut diagnostics = Vec::new();
+    for rule in RULES {
+        let Some(check) = rule.host else { continue };
+        let Some(reporter) = reporter(rule, settings, &mut diagnostics) else {
+            continue;
+        };
+        let mut cx = crate::context::HostContext {
+            facts,
+            host: &host,
+            reporter,
+        };
+        check(&mut cx);
+    }
+    sort_and_dedup(&mut diagnostics);
+    (host, diagnostics)
+}

@@ -69,6 +69,10 @@ pub static RULES: &[&RuleMeta] = &[
     &rules::resources::dh608_logging_disabled::LOGGING_DISABLED,
     &rules::build::dh700_insecure_build::INSECURE_BUILD,
     &rules::build::dh701_build_host_network::BUILD_HOST_NETWORK,
+    &rules::host::dh900_kernel_vulnerable::KERNEL_VULNERABLE,
+    &rules::host::dh901_engine_vulnerable::ENGINE_VULNERABLE,
+    &rules::host::dh902_engine_eol::ENGINE_EOL,
+    &rules::host::dh903_daemon_config::DAEMON_CONFIG,
 ];
 
 pub fn by_code(code: &str) -> Option<&'static RuleMeta> {

@@ -1,7 +1,9 @@
 //! Rule metadata and the `declare_rule!` macro that keeps it, with the
 //! rule's documentation, next to the code.
 
-use crate::context::{ContainerContext, DaemonContext, DockerfileContext, NetworkContext};
+use crate::context::{
+    ContainerContext, DaemonContext, DockerfileContext, HostContext, NetworkContext,
+};
 use crate::diagnostic::Severity;
 use dockhard_parser::spec::CommandKind;
 
@@ -132,6 +134,9 @@ pub type DaemonCheck = fn(&mut DaemonContext<'_>);
 /// run satisfies the rule (a `daemon.json` beside a `dockerd` command).
 pub type DaemonSatisfied = fn(&dockhard_parser::daemon::DaemonSpec) -> bool;
 
+/// A check over the facts of a host (`dockhard host`).
+pub type HostCheck = fn(&mut HostContext<'_>);
+
 /// The command lines a container check judges unless the rule says
 /// otherwise: those that create a container.
 pub const CREATES_CONTAINERS: &[CommandKind] = &[CommandKind::Container, CommandKind::Service];
@@ -156,6 +161,7 @@ pub struct RuleMeta {
     pub network: Option<NetworkCheck>,
     pub daemon: Option<DaemonCheck>,
     pub daemon_satisfied: Option<DaemonSatisfied>,
+    pub host: Option<HostCheck>,
     /// Which command lines the container check judges (compose services
     /// are always judged): `docker exec` creates no container, and
     /// `docker build` only builds.
@@ -250,6 +256,7 @@ macro_rules! declare_rule {
             $(network: $network:path,)?
             $(daemon: $daemon:path,)?
             $(satisfied: $satisfied:path,)?
+            $(host: $host:path,)?
         }
     ) => {
         $vis static $ident: $crate::rule::RuleMeta = $crate::rule::RuleMeta {
@@ -271,6 +278,7 @@ macro_rules! declare_rule {
             network: $crate::declare_rule!(@opt $($network)?),
             daemon: $crate::declare_rule!(@opt $($daemon)?),
             daemon_satisfied: $crate::declare_rule!(@opt $($satisfied)?),
+            host: $crate::declare_rule!(@opt $($host)?),
             commands: $crate::declare_rule!(@commands $([$($command),*])?),
         };
     };

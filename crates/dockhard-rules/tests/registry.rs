@@ -137,11 +137,17 @@ fn lint_snippet(code: &str, lang: &str, text: String) -> usize {
             let files = dockhard_rules::command_files(&input, &|p| p.to_path_buf());
             dockhard_rules::lint_commands(&files, &input, &settings)
         }
+        "host" => {
+            let facts = dockhard_rules::host::HostFacts::from_text(&text);
+            dockhard_rules::lint_host(&facts, &settings).1
+        }
         "json" => {
             let file: Arc<SourceFile> = SourceFile::new("daemon.json", text);
             dockhard_rules::lint_daemon_json(&file, &settings)
         }
-        other => panic!("{code}: code block in `{other}`, expected dockerfile, yaml, sh or json"),
+        other => {
+            panic!("{code}: code block in `{other}`, expected dockerfile, yaml, sh, json or host")
+        }
     };
     diagnostics.iter().filter(|d| d.code == code).count()
 }

@@ -23,7 +23,7 @@ use dockhard_rules::{
 };
 use rayon::prelude::*;
 
-use crate::cli::{CheckArgs, ColorChoice, FailLevel, OutputFormat};
+use crate::cli::{CheckArgs, ColorChoice, CommonArgs, FailLevel, OutputFormat};
 use crate::discover::{Input, Origin, discover};
 use crate::outcome::Outcome;
 use crate::paths::display_path;
@@ -37,7 +37,7 @@ fn selectors(list: &[String]) -> Result<Vec<Selector>, String> {
 }
 
 /// What the command line puts on top of the configuration files.
-fn overrides(args: &CheckArgs) -> Result<Overrides, String> {
+fn overrides(args: &CommonArgs) -> Result<Overrides, String> {
     let mut extend_select = selectors(&args.extend_select)?;
     if args.require_reason {
         extend_select.push(Selector::parse("DH007").map_err(|e| e.to_string())?);
@@ -64,7 +64,7 @@ fn overrides(args: &CheckArgs) -> Result<Overrides, String> {
 /// nothing with `--isolated`, else the closest `dockhard.toml` or
 /// `.dockhard.toml` at or above each linted file. Each file is read once,
 /// and each linted file's settings are computed once.
-struct Configs {
+pub(crate) struct Configs {
     overrides: Overrides,
     explicit: Option<Arc<Config>>,
     isolated: bool,
@@ -77,7 +77,7 @@ struct Configs {
 }
 
 impl Configs {
-    fn new(args: &CheckArgs, cwd: &Path) -> Result<Configs, String> {
+    pub(crate) fn new(args: &CommonArgs, cwd: &Path) -> Result<Configs, String> {
         let mut configs = Configs {
             overrides: overrides(args)?,
             explicit: None,
@@ -112,7 +112,7 @@ impl Configs {
     }
 
     /// The configuration for the files of a directory (an absolute path).
-    fn for_dir(&mut self, dir: &Path) -> Option<Arc<Config>> {
+    pub(crate) fn for_dir(&mut self, dir: &Path) -> Option<Arc<Config>> {
         if self.explicit.is_some() || self.isolated {
             return self.explicit.clone();
         }
@@ -129,7 +129,7 @@ impl Configs {
 
     /// The settings for a file, as the working directory names it: its
     /// configuration with the command line on top.
-    fn settings_for(&mut self, file: &Path, cwd: &Path) -> &Settings {
+    pub(crate) fn settings_for(&mut self, file: &Path, cwd: &Path) -> &Settings {
         let path = dockhard_parser::paths::normalize(&cwd.join(file));
         if !self.settings.contains_key(&path) {
             let config = path.parent().and_then(|dir| self.for_dir(dir));
@@ -142,7 +142,7 @@ impl Configs {
 
     /// Prints the configuration errors met so far as miette reports with
     /// their place in the TOML file; `true` if there were any.
-    fn report_errors(&self) -> bool {
+    pub(crate) fn report_errors(&self) -> bool {
         let handler = miette::GraphicalReportHandler::new_themed(
             if color_on(std::io::stderr().is_terminal()) {
                 miette::GraphicalTheme::unicode()
@@ -482,8 +482,8 @@ fn apply_file_settings(
 
 /// Writes the report in the chosen format (to `--output` and, on a
 /// terminal, the human report to standard output).
-fn write_report(
-    args: &CheckArgs,
+pub(crate) fn write_report(
+    args: &CommonArgs,
     outcome: &Outcome,
     cwd: &Path,
     elapsed: std::time::Duration,
@@ -538,7 +538,7 @@ fn write_report(
 }
 
 /// The command line's fail level, else the configuration's, else warning.
-fn threshold(args: &CheckArgs, run_config: Option<&Config>) -> Option<Severity> {
+pub(crate) fn threshold(args: &CommonArgs, run_config: Option<&Config>) -> Option<Severity> {
     match args.fail_level {
         Some(FailLevel::Info) => Some(Severity::Info),
         Some(FailLevel::Warning) => Some(Severity::Warning),
@@ -556,7 +556,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     let started = Instant::now();
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the working directory: {e}"))?;
-    let mut configs = Configs::new(&args, &cwd)?;
+    let mut configs = Configs::new(&args.common, &cwd)?;
     let only_compose_set = !args.compose_files.is_empty() && args.paths.is_empty();
     let found = if only_compose_set {
         crate::discover::Discovery::default()
@@ -632,11 +632,11 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
         fix::apply(&mut outcome.diagnostics, &dockerfiles, args.unsafe_fixes)?;
     }
     sort_and_dedup(&mut outcome.diagnostics);
-    write_report(&args, &outcome, &cwd, started.elapsed())?;
+    write_report(&args.common, &outcome, &cwd, started.elapsed())?;
     if missing > 0 {
         return Ok(ExitCode::from(2));
     }
-    let failing = threshold(&args, run_config.as_deref())
+    let failing = threshold(&args.common, run_config.as_deref())
         .is_some_and(|t| outcome.diagnostics.iter().any(|d| d.severity >= t));
     Ok(if failing {
         ExitCode::from(1)

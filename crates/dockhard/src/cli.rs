@@ -33,6 +33,10 @@ pub struct Cli {
 pub enum Command {
     /// Lint files and directories (default: the current directory).
     Check(Box<CheckArgs>),
+    /// Audit the machine dockhard runs on: kernel, engine, containerd, runc
+    /// and BuildKit versions against known CVEs and end-of-life dates, and
+    /// the daemon's settings (every fact can be given instead of read).
+    Host(Box<HostArgs>),
     /// Show a rule's documentation.
     Explain {
         /// A rule code (`DH100`) or name (`root-user`).
@@ -122,15 +126,6 @@ pub struct CheckArgs {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
-
-    /// Write the report (in the chosen --format) to FILE instead of standard
-    /// output; standard output then gets the human report when it is a
-    /// terminal, and nothing otherwise.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-
     /// The name to report standard input under (also decides its kind).
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<PathBuf>,
@@ -143,6 +138,30 @@ pub struct CheckArgs {
     /// compose -f A -f B`); repeat for each file.
     #[arg(long = "compose-file", value_name = "FILE")]
     pub compose_files: Vec<PathBuf>,
+
+    /// Apply safe fixes to the files.
+    #[arg(long)]
+    pub fix: bool,
+
+    /// With --fix, also apply fixes that may change behaviour.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// What `check` and `host` share: the report, the rules, the configuration.
+#[derive(Args, Debug)]
+pub struct CommonArgs {
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+
+    /// Write the report (in the chosen --format) to FILE instead of standard
+    /// output; standard output then gets the human report when it is a
+    /// terminal, and nothing otherwise.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 
     /// Rules to run (codes, names, code prefixes such as DH1, categories, `all`).
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
@@ -185,14 +204,6 @@ pub struct CheckArgs {
     /// eol-tag-suffix.tsv, image-users.tsv, cves.tsv) from this directory.
     #[arg(long, value_name = "DIR")]
     pub eol_data: Option<PathBuf>,
-
-    /// Apply safe fixes to the files.
-    #[arg(long)]
-    pub fix: bool,
-
-    /// With --fix, also apply fixes that may change behaviour.
-    #[arg(long)]
-    pub unsafe_fixes: bool,
 
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -264,4 +275,29 @@ pub fn list_rules(format: RulesFormat) -> Result<ExitCode, String> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Args, Debug)]
+pub struct HostArgs {
+    /// The kernel release to judge (default: this machine's `uname -r`).
+    #[arg(long, value_name = "RELEASE")]
+    pub kernel_release: Option<String>,
+
+    /// The output of `docker version --format '{{json .}}'` to judge
+    /// (default: run it here).
+    #[arg(long, value_name = "FILE")]
+    pub docker_version_json: Option<PathBuf>,
+
+    /// A daemon.json to judge (default: /etc/docker/daemon.json and the
+    /// rootless ~/.config/docker/daemon.json); repeat for several.
+    #[arg(long, value_name = "FILE")]
+    pub daemon_json: Vec<PathBuf>,
+
+    /// The dockerd flags to judge, as one string (default: those of the
+    /// running dockerd, from /proc, when readable).
+    #[arg(long, value_name = "ARGS", allow_hyphen_values = true)]
+    pub dockerd_args: Option<String>,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
 }

@@ -5,6 +5,7 @@ mod check;
 mod cli;
 mod discover;
 mod fix;
+mod host;
 mod outcome;
 mod output;
 mod paths;
@@ -29,6 +30,7 @@ pub fn run() -> ExitCode {
     };
     let result = match cli.command {
         Command::Check(args) => check::run(*args),
+        Command::Host(args) => host::run(*args),
         Command::Explain { rule } => cli::explain(&rule),
         Command::Rules { format } => cli::list_rules(format),
     };

@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod filesystem;
+pub mod host;
 pub mod image;
 pub mod meta;
 pub mod network;

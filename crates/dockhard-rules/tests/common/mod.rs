@@ -78,7 +78,7 @@ pub fn fixture_units(code: &str) -> Vec<Vec<PathBuf>> {
     units.extend(
         files
             .iter()
-            .filter(|p| command_kind(p).is_some() || is_daemon_json(p))
+            .filter(|p| command_kind(p).is_some() || is_daemon_json(p) || is_host(p))
             .map(|p| vec![p.clone()]),
     );
     units.sort();
@@ -110,6 +110,12 @@ fn relative(path: &Path) -> PathBuf {
 
 fn is_dockerfile(path: &Path) -> bool {
     FileKind::detect(path) == Some(FileKind::Dockerfile)
+}
+
+/// A host's facts for `dockhard host` (`kernel: 5.8.0` lines): findings
+/// are about the host, not a line of the fixture, so markers name codes only.
+fn is_host(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "host")
 }
 
 fn is_daemon_json(path: &Path) -> bool {
@@ -342,6 +348,47 @@ pub fn run_unit(unit: &[PathBuf], code: &str) -> FixtureRun {
     let mut settings = Settings::only(&codes);
     settings.as_of = Some(fixture_date(unit));
     settings.trusted_registries = fixture_trusted_registries(unit);
+    if is_host(&unit[0]) {
+        let text = std::fs::read_to_string(&unit[0])
+            .unwrap_or_else(|e| panic!("{}: {e}", unit[0].display()));
+        let facts = dockhard_rules::host::HostFacts::from_text(&text);
+        let (host, diagnostics) = dockhard_rules::lint_host(&facts, &settings);
+        let path = relative(&unit[0]);
+        let mut expected = Vec::new();
+        let mut declared_none = false;
+        for line in text.lines() {
+            if let Some(rest) = line.trim().strip_prefix("# expect:") {
+                if rest.trim() == "none" {
+                    declared_none = true;
+                    continue;
+                }
+                for code in rest.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+                    expected.push(Expectation {
+                        code: code.to_string(),
+                        file: path.clone(),
+                        place: None,
+                    });
+                }
+            }
+        }
+        let mut found: Vec<Expectation> = diagnostics
+            .iter()
+            .map(|d| Expectation {
+                code: d.code.to_string(),
+                file: path.clone(),
+                place: None,
+            })
+            .collect();
+        expected.sort();
+        found.sort();
+        return FixtureRun {
+            files: vec![host.file],
+            diagnostics,
+            expected,
+            found,
+            declared_none,
+        };
+    }
     let (files, diagnostics) = if is_daemon_json(&unit[0]) {
         let bytes =
             std::fs::read(&unit[0]).unwrap_or_else(|e| panic!("{}: {e}", unit[0].display()));
