@@ -138,7 +138,11 @@ impl Default for Limits {
         Limits {
             alias_anchor_ratio_multiplier: 100,
             max_nodes: 100_000,
-            max_depth: 128,
+            // Compose and CI files nest about 10 deep. Each level costs
+            // several KiB of stack in serde-saphyr and in the compose code
+            // that walks the tree; 64 keeps a wide margin on the 2 MiB
+            // threads files are linted on (about 290 levels fit there).
+            max_depth: 64,
         }
     }
 }

@@ -190,11 +190,24 @@ fn is_date(s: &str) -> bool {
 
 /// Reads a configuration file and the ones it extends.
 pub fn load_config(path: &Path) -> Result<Config, Vec<ConfigError>> {
-    load_chain(path, &mut Vec::new())
+    load_config_with(path, &|p| std::fs::read_to_string(p))
 }
 
-fn load_chain(path: &Path, seen: &mut Vec<PathBuf>) -> Result<Config, Vec<ConfigError>> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+/// [`load_config`] with the files read by `read` (tests and fuzzing read
+/// from memory).
+pub fn load_config_with(
+    path: &Path,
+    read: &dyn Fn(&Path) -> std::io::Result<String>,
+) -> Result<Config, Vec<ConfigError>> {
+    load_chain(path, &mut Vec::new(), read)
+}
+
+fn load_chain(
+    path: &Path,
+    seen: &mut Vec<PathBuf>,
+    read: &dyn Fn(&Path) -> std::io::Result<String>,
+) -> Result<Config, Vec<ConfigError>> {
+    let text = read(path).map_err(|e| {
         vec![ConfigError {
             file: SourceFile::new(path, String::new()),
             span: None,
@@ -222,7 +235,7 @@ fn load_chain(path: &Path, seen: &mut Vec<PathBuf>) -> Result<Config, Vec<Config
                 Options::default()
             } else {
                 seen.push(path.to_path_buf());
-                match load_chain(&target, seen) {
+                match load_chain(&target, seen, read) {
                     Ok(base) => base.options,
                     Err(mut errs) => {
                         if errs.iter().all(|e| e.file.text.is_empty()) {

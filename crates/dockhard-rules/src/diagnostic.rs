@@ -48,15 +48,25 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
     pub index: LineIndex,
+    /// Offsets of the `\r`s not followed by `\n`: miette breaks lines there
+    /// too (see `render.rs`).
+    pub(crate) lone_cr: Vec<u32>,
 }
 
 impl SourceFile {
     pub fn new(path: impl Into<PathBuf>, text: String) -> Arc<SourceFile> {
         let index = LineIndex::new(&text);
+        let lone_cr = text
+            .match_indices('\r')
+            .map(|(i, _)| i)
+            .filter(|&i| text.as_bytes().get(i + 1) != Some(&b'\n'))
+            .map(|i| i as u32)
+            .collect();
         Arc::new(SourceFile {
             path: path.into(),
             text,
             index,
+            lone_cr,
         })
     }
 

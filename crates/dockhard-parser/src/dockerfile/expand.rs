@@ -45,7 +45,18 @@ pub enum ExpandError {
     Required { name: String, message: String },
     #[error("missing ':' in substitution")]
     BadSubstitution,
+    #[error("substitutions nested more than {MAX_NESTING} deep")]
+    TooDeep,
 }
+
+/// A value longer than this is not built: the word is unknown. (BuildKit
+/// would build it; a linter need not, and `ENV A=$A$A` on each of 64
+/// lines would not fit in memory.)
+pub const MAX_VALUE_LEN: usize = 64 * 1024;
+
+/// `${a:-${b:-...}}` nested deeper than this is refused (the lexer recurses
+/// once per level).
+pub const MAX_NESTING: usize = 64;
 
 /// Evaluates `raw` with `env`: `Ok(Some(value))` when known, `Ok(None)` when it
 /// depends on an unknown value.
@@ -56,6 +67,7 @@ pub fn evaluate(raw: &str, escape: char, env: &dyn Env) -> Result<Option<String>
         escape,
         env,
         unknown: false,
+        depth: 0,
     };
     let value = lexer.word(None)?;
     Ok((!lexer.unknown).then_some(value))
@@ -73,6 +85,8 @@ struct Lexer<'a> {
     escape: char,
     env: &'a dyn Env,
     unknown: bool,
+    /// Substitutions open around the current position.
+    depth: usize,
 }
 
 impl Lexer<'_> {
@@ -110,6 +124,7 @@ impl Lexer<'_> {
                     out.push(c);
                 }
             }
+            self.cap(&mut out);
         }
         if stop.is_some() {
             return Err(ExpandError::Unterminated("'}'"));
@@ -156,6 +171,15 @@ impl Lexer<'_> {
                     out.push(c);
                 }
             }
+            self.cap(&mut out);
+        }
+    }
+
+    /// A value grown over [`MAX_VALUE_LEN`] is dropped: the word is unknown.
+    fn cap(&mut self, out: &mut String) {
+        if out.len() > MAX_VALUE_LEN {
+            self.unknown = true;
+            out.clear();
         }
     }
 
@@ -218,7 +242,13 @@ impl Lexer<'_> {
             Some(m @ ('-' | '+' | '?')) => self.modifier(&name, m, value, false),
             Some('#' | '%' | '/') => {
                 // Pattern removal and replacement: the result is not modelled.
-                self.word(Some('}'))?;
+                if self.depth >= MAX_NESTING {
+                    return Err(ExpandError::TooDeep);
+                }
+                self.depth += 1;
+                let word = self.word(Some('}'));
+                self.depth -= 1;
+                word?;
                 self.unknown = true;
                 Ok(String::new())
             }
@@ -235,8 +265,14 @@ impl Lexer<'_> {
         value: Lookup,
         colon: bool,
     ) -> Result<String, ExpandError> {
+        if self.depth >= MAX_NESTING {
+            return Err(ExpandError::TooDeep);
+        }
         let saved = std::mem::replace(&mut self.unknown, false);
-        let word = self.word(Some('}'))?;
+        self.depth += 1;
+        let word = self.word(Some('}'));
+        self.depth -= 1;
+        let word = word?;
         let word_unknown = std::mem::replace(&mut self.unknown, saved);
         let (set, value) = match value {
             Lookup::Value(v) => (!(colon && v.is_empty()), v),

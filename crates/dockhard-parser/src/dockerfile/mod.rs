@@ -36,6 +36,9 @@ pub struct Dockerfile {
     pub stages: Vec<Stage>,
     /// Errors BuildKit would reject the file for.
     pub errors: Vec<SyntaxError>,
+    /// The ARG and ENV definitions with their values, for
+    /// [`Dockerfile::evaluate_at`].
+    pub(crate) bindings: stages::Bindings,
 }
 
 impl Dockerfile {

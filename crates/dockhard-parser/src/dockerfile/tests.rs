@@ -477,3 +477,43 @@ mod shell_scripts {
         assert!(!programs(&s).contains(&"chmod"), "{:?}", programs(&s));
     }
 }
+
+#[test]
+fn indexed_values_match_a_replay_of_the_stage() {
+    // `evaluate_at` looks definitions up in an index; `scope_at` replays the
+    // stage and the stages it is built on. Both must give every word the
+    // same value: redefinitions, an ENV line reading its own names, an ARG
+    // without default taking the meta arg's, inherited ENV over own ARG.
+    let src = "ARG A=1 B=${A}2\nARG C\nFROM x AS one\nARG A B=$A-b\nENV E=$B F=$E G=${C:-c}\nUSER $E:$F:$G\nENV E=again\nFROM one AS two\nENV F=$E-$F\nARG B=${F}\nUSER $B\nFROM two\nARG E=arg F\nUSER $E/$F/$B/$A\nENV E=$E-own\nUSER $E\nFROM one\nUSER $E$F\n";
+    let df = parse(src);
+    let mut values = Vec::new();
+    for stage in &df.stages {
+        for idx in stage.instructions.clone() {
+            let scope = df.scope_at(stage, idx);
+            for word in &df.instructions[idx].args {
+                let value = df.evaluate_at(stage, idx, word);
+                let replayed = expand::evaluate(&word.value, df.escape, &scope)
+                    .ok()
+                    .flatten();
+                assert_eq!(value, replayed, "{:?} in stage {}", word.value, stage.index);
+                if df.instructions[idx].keyword == Keyword::User {
+                    values.push(value);
+                }
+            }
+        }
+    }
+    let values: Vec<Option<&str>> = values.iter().map(Option::as_deref).collect();
+    assert_eq!(
+        values,
+        [
+            // F reads the E before this ENV line (unset); C is not
+            // declared in the stage.
+            Some("1-b::c"),
+            Some("again-"),
+            // Inherited ENV over the stage's own ARG; B and A not declared.
+            Some("again/again-//"),
+            Some("again-own"),
+            Some("again"),
+        ]
+    );
+}
