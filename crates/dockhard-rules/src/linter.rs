@@ -21,47 +21,133 @@ use crate::settings::Settings;
 use crate::suppression;
 use dockhard_parser::daemon::DaemonSpec;
 
-/// Files larger than this are not read (DH006).
+/// Files larger than this are not read (DH006), unless the configuration's
+/// `max-file-size` says otherwise.
 pub const MAX_FILE_SIZE: usize = 10 * 1024 * 1024;
 
+/// A size for a message: `10 MiB`, `512 KiB`, or a number of bytes.
+pub fn format_size(bytes: u64) -> String {
+    for (unit, size) in [("GiB", 1u64 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] {
+        if bytes >= size && bytes.is_multiple_of(size) {
+            return format!("{} {unit}", bytes / size);
+        }
+    }
+    format!("{bytes} bytes")
+}
+
+/// The message of a file over the size limit (`size`: what is known of its
+/// size, at least one byte over the limit).
+pub fn too_large_message(size: Option<u64>, limit: u64) -> String {
+    let size = match size {
+        Some(n) => format!("file is {n} bytes, "),
+        None => "file is ".to_string(),
+    };
+    format!(
+        "{size}over the {} limit (`max-file-size`): not linted",
+        format_size(limit)
+    )
+}
+
+/// The byte order of a UTF-16 byte-order mark at the start of `bytes`.
+pub fn utf16_bom(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0xFF, 0xFE, ..] => Some("little-endian"),
+        [0xFE, 0xFF, ..] => Some("big-endian"),
+        _ => None,
+    }
+}
+
 /// Turns the bytes of an input into a [`SourceFile`]; an input that is not
-/// UTF-8 or too large gets a DH006 finding instead of its rules.
+/// UTF-8 text (invalid UTF-8, UTF-16, a NUL byte) or is over the size limit
+/// gets a DH006 finding instead of its rules.
 pub fn load(
     path: impl Into<PathBuf>,
     bytes: Vec<u8>,
     settings: &Settings,
 ) -> (Arc<SourceFile>, Option<Diagnostic>) {
     let path = path.into();
-    if bytes.len() > MAX_FILE_SIZE {
+    if bytes.len() as u64 > settings.max_file_size {
         let file = SourceFile::new(path, String::new());
-        let d = unreadable(
+        let d = unreadable_because(
+            &file,
+            settings,
+            too_large_message(Some(bytes.len() as u64), settings.max_file_size),
+            dockhard_parser::Span::empty_at(0),
+            unreadable_help::TOO_LARGE,
+        );
+        return (file, d);
+    }
+    if let Some(order) = utf16_bom(&bytes) {
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let file = SourceFile::new(path, text);
+        let d = unreadable_because(
             &file,
             settings,
             format!(
-                "file is {} bytes, over the {} MiB limit: not linted",
-                bytes.len(),
-                MAX_FILE_SIZE / (1024 * 1024)
+                "UTF-16 text ({order}, by its byte-order mark): this kind of file is read as UTF-8 by the tools that use it; not linted"
             ),
-            dockhard_parser::Span::empty_at(0),
+            dockhard_parser::Span::new(0, '\u{FFFD}'.len_utf8() as u32),
+            unreadable_help::ENCODING,
         );
         return (file, d);
     }
     match String::from_utf8(bytes) {
-        Ok(text) => (SourceFile::new(path, text), None),
+        Ok(text) => match text.find('\0') {
+            Some(at) => {
+                let file = SourceFile::new(path, text);
+                let d = unreadable_because(
+                    &file,
+                    settings,
+                    "a NUL byte: a binary file, or text in another encoding than UTF-8 (UTF-16 without a byte-order mark?); not linted".to_string(),
+                    dockhard_parser::Span::new(at as u32, at as u32 + 1),
+                    unreadable_help::ENCODING,
+                );
+                (file, d)
+            }
+            None => (SourceFile::new(path, text), None),
+        },
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let bad = e.as_bytes().get(at).copied().unwrap_or(0);
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
             let file = SourceFile::new(path, text);
-            let d = unreadable(
+            let d = unreadable_because(
                 &file,
                 settings,
                 format!("not UTF-8: byte 0x{bad:02X} at offset {at}; the file is not linted"),
                 dockhard_parser::Span::new(at as u32, at as u32 + '\u{FFFD}'.len_utf8() as u32),
+                unreadable_help::ENCODING,
             );
             (file, d)
         }
     }
+}
+
+/// Whether the line (as BuildKit splits lines, at `\n`) that holds `span`
+/// has a carriage return that is not part of a `\r\n`.
+fn lone_carriage_return(text: &str, span: Span) -> bool {
+    let bytes = text.as_bytes();
+    let at = (span.start as usize).min(bytes.len());
+    let start = bytes[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let end = bytes[at..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| at + i);
+    let line = &bytes[start..end];
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    line.contains(&b'\r')
+}
+
+/// What to do about a file that could not be read, by cause.
+pub mod unreadable_help {
+    pub const ENCODING: &str = "save the file as UTF-8 text";
+    pub const TOO_LARGE: &str = "raise `max-file-size` in dockhard.toml to lint it, or exclude it (.gitignore, --ignore DH006)";
+    pub const NOT_REGULAR: &str = "name a regular file, or `-` to read standard input";
+    pub const PERMISSION: &str = "make it readable by the user that runs dockhard";
+    pub const INVALID: &str = "correct the file: the service that reads it would reject it too";
 }
 
 /// A DH006 finding (if the rule is enabled).
@@ -70,6 +156,18 @@ pub fn unreadable(
     settings: &Settings,
     message: String,
     span: dockhard_parser::Span,
+) -> Option<Diagnostic> {
+    unreadable_because(file, settings, message, span, unreadable_help::PERMISSION)
+}
+
+/// A DH006 finding with the help that fits its cause (see
+/// [`unreadable_help`]).
+pub fn unreadable_because(
+    file: &Arc<SourceFile>,
+    settings: &Settings,
+    message: String,
+    span: dockhard_parser::Span,
+    help: &str,
 ) -> Option<Diagnostic> {
     let rule = &crate::rules::meta::dh006_unreadable_file::UNREADABLE_FILE;
     let severity = settings.severity_of(rule.code)?;
@@ -82,7 +180,7 @@ pub fn unreadable(
         span,
         label: Some("not readable".to_string()),
         labels: Vec::new(),
-        help: Some("save the file as UTF-8 text".to_string()),
+        help: Some(help.to_string()),
         fix: None,
         daemon_missing: false,
     })
@@ -117,7 +215,11 @@ pub fn lint_dockerfile(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagn
                 span: error.span,
                 label: None,
                 labels: Vec::new(),
-                help: None,
+                help: lone_carriage_return(&file.text, error.span).then(|| {
+                    "BuildKit ends a line only at `\\n`: the carriage returns on this line \
+                     (old Mac OS line ends) do not end it; save the file with LF or CRLF line ends"
+                        .to_string()
+                }),
                 fix: None,
                 daemon_missing: false,
             });
@@ -340,7 +442,13 @@ pub fn lint_commands(
     let mut diagnostics = Vec::new();
     for (origin, message) in &input.extracted.errors {
         if let Some(file) = files.file(*origin) {
-            diagnostics.extend(unreadable(file, settings, message.clone(), origin.span));
+            diagnostics.extend(unreadable_because(
+                file,
+                settings,
+                message.clone(),
+                origin.span,
+                unreadable_help::INVALID,
+            ));
         }
     }
     let lines = commandline::analyse(&input.extracted.blocks);

@@ -1,7 +1,7 @@
 //! `dockhard check`: discover, lint in parallel, fix, report, exit code.
 
 use std::collections::{BTreeSet, HashMap};
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -27,6 +27,7 @@ use crate::cli::{CheckArgs, ColorChoice, CommonArgs, FailLevel, OutputFormat};
 use crate::discover::{Input, Origin, discover};
 use crate::outcome::Outcome;
 use crate::paths::display_path;
+use crate::read::ReadError;
 use crate::{fix, output};
 
 fn selectors(list: &[String]) -> Result<Vec<Selector>, String> {
@@ -166,17 +167,26 @@ fn color_on(terminal: bool) -> bool {
     terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-/// Reads files from disk, except those given on standard input.
+/// Reads files from disk (regular files within the size limit only), except
+/// those already read (the unit's own inputs, standard input).
 struct OverlayLoader {
     overlay: HashMap<PathBuf, String>,
+    limit: u64,
 }
 
 impl Loader for OverlayLoader {
     fn read(&self, path: &Path) -> std::io::Result<String> {
-        match self.overlay.get(path) {
-            Some(text) => Ok(text.clone()),
-            None => std::fs::read_to_string(path),
+        if let Some(text) = self.overlay.get(&dockhard_parser::paths::normalize(path)) {
+            return Ok(text.clone());
         }
+        let bytes = crate::read::read_file(path, self.limit)
+            .map_err(|e| std::io::Error::other(e.message()))?;
+        String::from_utf8(bytes).map_err(|e| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("not UTF-8 (byte {})", e.utf8_error().valid_up_to()),
+            )
+        })
     }
 
     fn env(&self, name: &str) -> Option<String> {
@@ -207,13 +217,14 @@ impl Unit {
 }
 
 /// A file that could not be read: DH006 and nothing else.
-fn unreadable_outcome(input: &Input, error: &std::io::Error, settings: &Settings) -> Outcome {
+fn unreadable_outcome(input: &Input, error: &ReadError, settings: &Settings) -> Outcome {
     let file = SourceFile::new(input.display.clone(), String::new());
-    let d = linter::unreadable(
+    let d = linter::unreadable_because(
         &file,
         settings,
-        format!("cannot read the file: {error}"),
+        error.message(),
         dockhard_parser::Span::empty_at(0),
+        error.help(),
     );
     Outcome {
         diagnostics: d.into_iter().collect(),
@@ -225,7 +236,7 @@ fn unreadable_outcome(input: &Input, error: &std::io::Error, settings: &Settings
 /// Lints one Dockerfile given its bytes.
 pub fn lint_dockerfile_input(
     input: &Input,
-    bytes: std::io::Result<Vec<u8>>,
+    bytes: Result<Vec<u8>, ReadError>,
     settings: &Settings,
 ) -> (Arc<SourceFile>, Vec<Diagnostic>) {
     match bytes {
@@ -241,45 +252,58 @@ pub fn lint_dockerfile_input(
         }
         Err(e) => {
             let file = SourceFile::new(input.display.clone(), String::new());
-            let d = linter::unreadable(
+            let d = linter::unreadable_because(
                 &file,
                 settings,
-                format!("cannot read the file: {e}"),
+                e.message(),
                 dockhard_parser::Span::empty_at(0),
+                e.help(),
             );
             (file, d.into_iter().collect())
         }
     }
 }
 
-fn read(input: &Input, stdin: &Option<Vec<u8>>) -> std::io::Result<Vec<u8>> {
-    match &input.origin {
-        Origin::File(p) => std::fs::read(p),
-        Origin::Stdin => Ok(stdin.clone().unwrap_or_default()),
+/// Standard input, read once (bounded) when an input names it.
+type Stdin = Option<Result<Vec<u8>, ReadError>>;
+
+/// The bytes of an input, within the size limit of its settings. A compose
+/// file or a `daemon.json` in UTF-16 with a byte-order mark is read as
+/// compose and dockerd read it: decoded.
+fn read(input: &Input, stdin: &Stdin, settings: &Settings) -> Result<Vec<u8>, ReadError> {
+    let bytes = match &input.origin {
+        Origin::File(p) => crate::read::read_file(p, settings.max_file_size)?,
+        Origin::Stdin => match stdin {
+            Some(result) => result.clone()?,
+            None => Vec::new(),
+        },
+        Origin::Unreadable(_, error) => return Err(error.clone()),
+    };
+    if matches!(input.kind, FileKind::Compose | FileKind::DaemonJson)
+        && let Some(utf8) = crate::read::utf16_to_utf8(&bytes)
+    {
+        return Ok(utf8);
     }
+    Ok(bytes)
 }
 
 /// The path a project loads an input from (standard input gets its name).
 fn load_path(input: &Input) -> PathBuf {
     match &input.origin {
-        Origin::File(p) => p.clone(),
+        Origin::File(p) | Origin::Unreadable(p, _) => p.clone(),
         Origin::Stdin => input.display.clone(),
     }
 }
 
 /// Lints a script, Makefile, CI file or unit: its shell text is parsed only
 /// when it names `docker` or `podman` (or holds a suppression comment).
-fn lint_command_input(
-    input: &Input,
-    stdin: &Option<Vec<u8>>,
-    settings: &Settings,
-    cwd: &Path,
-) -> Outcome {
-    let bytes = match read(input, stdin) {
+fn lint_command_input(input: &Input, stdin: &Stdin, settings: &Settings, cwd: &Path) -> Outcome {
+    let bytes = match read(input, stdin, settings) {
         Ok(b) => b,
         Err(e) => return unreadable_outcome(input, &e, settings),
     };
     let (file, unreadable) = load(input.display.clone(), bytes, settings);
+    let unreadable = unreadable.or_else(|| one_line_to_the_shell(input.kind, &file, settings));
     let mut outcome = Outcome {
         diagnostics: unreadable.into_iter().collect(),
         files: BTreeSet::from([file.path.clone()]),
@@ -296,6 +320,7 @@ fn lint_command_input(
     let path = load_path(input);
     let loader = OverlayLoader {
         overlay: HashMap::new(),
+        limit: settings.max_file_size,
     };
     let command_input = load_command_input(input.kind, &path, file.text.clone(), &loader);
     let display = |p: &Path| {
@@ -318,9 +343,39 @@ fn lint_command_input(
     outcome
 }
 
+/// A script or Makefile whose lines end in carriage returns alone (classic
+/// Mac OS): the shell and make end a line only at `\n`, so to them the file
+/// is one line (a script starting with `#!` is one comment). What an editor
+/// shows as commands is not what runs: DH006 rather than silence.
+fn one_line_to_the_shell(
+    kind: FileKind,
+    file: &Arc<SourceFile>,
+    settings: &Settings,
+) -> Option<Diagnostic> {
+    if !matches!(kind, FileKind::Script | FileKind::Makefile) || file.text.contains('\n') {
+        return None;
+    }
+    let at = file.text.trim_end_matches('\r').find('\r')?;
+    let tool = if kind == FileKind::Makefile {
+        "make"
+    } else {
+        "the shell"
+    };
+    linter::unreadable_because(
+        file,
+        settings,
+        format!(
+            "the lines end in carriage returns alone (classic Mac OS), which {tool} does not take \
+             as line ends: to it the whole file is one line; not linted"
+        ),
+        dockhard_parser::Span::new(at as u32, at as u32 + 1),
+        "save the file with LF line ends",
+    )
+}
+
 /// Lints a `daemon.json`; its settings are kept for the run's end.
-fn lint_daemon_json_input(input: &Input, stdin: &Option<Vec<u8>>, settings: &Settings) -> Outcome {
-    let bytes = match read(input, stdin) {
+fn lint_daemon_json_input(input: &Input, stdin: &Stdin, settings: &Settings) -> Outcome {
+    let bytes = match read(input, stdin, settings) {
         Ok(b) => b,
         Err(e) => return unreadable_outcome(input, &e, settings),
     };
@@ -339,20 +394,18 @@ fn lint_daemon_json_input(input: &Input, stdin: &Option<Vec<u8>>, settings: &Set
     outcome
 }
 
-fn lint_compose(
-    inputs: &[Input],
-    stdin: &Option<Vec<u8>>,
-    settings: &Settings,
-    cwd: &Path,
-) -> Outcome {
+fn lint_compose(inputs: &[Input], stdin: &Stdin, settings: &Settings, cwd: &Path) -> Outcome {
     let mut outcome = Outcome::default();
     let mut overlay = HashMap::new();
     for input in inputs {
-        match read(input, stdin).map(|b| load(input.display.clone(), b, settings)) {
+        match read(input, stdin, settings).map(|b| load(input.display.clone(), b, settings)) {
             Ok((file, None)) => {
-                if input.origin == Origin::Stdin {
-                    overlay.insert(load_path(input), file.text.clone());
-                }
+                // Read once: the project loads what was checked here (and
+                // as it was decoded), under the path it normalises to.
+                overlay.insert(
+                    dockhard_parser::paths::normalize(&load_path(input)),
+                    file.text.clone(),
+                );
             }
             Ok((file, Some(d))) => {
                 outcome.files.insert(file.path.clone());
@@ -363,7 +416,10 @@ fn lint_compose(
         }
     }
     let paths: Vec<PathBuf> = inputs.iter().map(load_path).collect();
-    let loader = OverlayLoader { overlay };
+    let loader = OverlayLoader {
+        overlay,
+        limit: settings.max_file_size,
+    };
     let project = load_project(&paths, &loader);
     let display = |p: &Path| display_path(p, cwd);
     let pf = project_files(&project, &display, &[]);
@@ -380,10 +436,11 @@ fn lint_compose(
     outcome
 }
 
-fn lint_unit(unit: &Unit, stdin: &Option<Vec<u8>>, settings: &Settings, cwd: &Path) -> Outcome {
+fn lint_unit(unit: &Unit, stdin: &Stdin, settings: &Settings, cwd: &Path) -> Outcome {
     match unit {
         Unit::Single(input) if input.kind == FileKind::Dockerfile => {
-            let (file, diagnostics) = lint_dockerfile_input(input, read(input, stdin), settings);
+            let (file, diagnostics) =
+                lint_dockerfile_input(input, read(input, stdin, settings), settings);
             let daemons = if file.text.contains("dockerd") {
                 daemons_in_dockerfile(&file)
             } else {
@@ -430,10 +487,26 @@ fn plan_units(inputs: Vec<Input>, compose_files: &[PathBuf], cwd: &Path) -> (Vec
     if !compose_files.is_empty() {
         let mut inputs = Vec::new();
         for path in compose_files {
-            if !path.is_file() {
-                eprintln!("dockhard: {}: no such file", path.display());
-                missing += 1;
-                continue;
+            // A FIFO or a device is read (and refused) like any input.
+            match std::fs::metadata(path) {
+                Ok(meta) if meta.is_dir() => {
+                    eprintln!(
+                        "dockhard: {}: a directory, not a compose file",
+                        path.display()
+                    );
+                    missing += 1;
+                    continue;
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    eprintln!(
+                        "dockhard: {}: {}",
+                        path.display(),
+                        crate::read::unresolvable(path, &e)
+                    );
+                    missing += 1;
+                    continue;
+                }
             }
             inputs.push(Input {
                 origin: Origin::File(path.clone()),
@@ -513,6 +586,12 @@ pub(crate) fn write_report(
     };
     let to_stdout = match &args.output {
         None => Some(report(args.format, color)?),
+        Some(path) if outcome.files.contains(&display_path(path, cwd)) => {
+            return Err(format!(
+                "{}: is a file being linted; the report is not written over it",
+                path.display()
+            ));
+        }
         Some(path) => {
             // A file is not a terminal: colour only when asked for.
             let text = report(args.format, args.color == ColorChoice::Always)?;
@@ -535,6 +614,29 @@ pub(crate) fn write_report(
         }
     }
     Ok(())
+}
+
+/// The stack of each linting thread. The readers recurse only as deep as
+/// their limits allow (YAML 128 levels, JSON 256), but a level of YAML
+/// takes over 16 KiB of stack in a debug build, more than the 2 MiB threads
+/// get by default; the memory is reserved, and used only as deep as a file
+/// goes.
+const LINT_STACK: usize = 64 << 20;
+
+/// Standard input, when an input names it: at most the size limit of the
+/// unit that reads it (more is a DH006 for that input, not a run error).
+fn read_stdin(units: &[(Unit, Settings)]) -> Result<Stdin, String> {
+    let reads_stdin = |u: &Unit| match u {
+        Unit::Single(i) => i.origin == Origin::Stdin,
+        Unit::Compose(inputs) => inputs.iter().any(|i| i.origin == Origin::Stdin),
+    };
+    let Some((_, settings)) = units.iter().find(|(u, _)| reads_stdin(u)) else {
+        return Ok(None);
+    };
+    match crate::read::read_bounded(std::io::stdin().lock(), settings.max_file_size, 0) {
+        Err(ReadError::Io(_, e)) => Err(format!("cannot read standard input: {e}")),
+        result => Ok(Some(result)),
+    }
 }
 
 /// The command line's fail level, else the configuration's, else warning.
@@ -563,8 +665,15 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     } else {
         discover(&args.paths, args.kind, args.stdin_filename.as_deref(), &cwd)
     };
-    for path in &found.missing {
-        eprintln!("dockhard: {}: no such file or directory", path.display());
+    for (path, why) in &found.missing {
+        eprintln!("dockhard: {}: {why}", path.display());
+    }
+    for (path, why) in &found.passed_over {
+        if path.as_os_str().is_empty() {
+            eprintln!("dockhard: {why}");
+        } else {
+            eprintln!("dockhard: {}: {why}; skipped", path.display());
+        }
     }
     for path in &found.skipped {
         eprintln!(
@@ -572,15 +681,6 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
             path.display()
         );
     }
-    let stdin = if found.inputs.iter().any(|i| i.origin == Origin::Stdin) {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|e| format!("cannot read standard input: {e}"))?;
-        Some(buf)
-    } else {
-        None
-    };
     let (units, missing_compose) = plan_units(found.inputs, &args.compose_files, &cwd);
     let missing = found.missing.len() + missing_compose;
 
@@ -597,16 +697,23 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     if configs.report_errors() {
         return Ok(ExitCode::from(2));
     }
+    let stdin = read_stdin(&units)?;
 
     let progress = crate::progress::Progress::start(units.len());
-    let mut outcomes: Vec<Outcome> = units
-        .par_iter()
-        .map(|(u, settings)| {
-            let o = lint_unit(u, &stdin, settings, &cwd);
-            progress.tick();
-            o
-        })
-        .collect();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(LINT_STACK)
+        .build()
+        .map_err(|e| format!("cannot start the linting threads: {e}"))?;
+    let mut outcomes: Vec<Outcome> = pool.install(|| {
+        units
+            .par_iter()
+            .map(|(u, settings)| {
+                let o = lint_unit(u, &stdin, settings, &cwd);
+                progress.tick();
+                o
+            })
+            .collect()
+    });
     progress.finish();
     apply_file_settings(&units, &mut outcomes, &mut configs, &cwd);
     if configs.report_errors() {
@@ -621,6 +728,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     merge_daemons(&mut outcome.diagnostics, &daemons, &mut |path| {
         configs.settings_for(path, &cwd).clone()
     });
+    let mut fix_failures = Vec::new();
     if args.fix {
         let dockerfiles: Vec<(&Input, &Settings)> = units
             .iter()
@@ -629,11 +737,14 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
                 _ => None,
             })
             .collect();
-        fix::apply(&mut outcome.diagnostics, &dockerfiles, args.unsafe_fixes)?;
+        fix_failures = fix::apply(&mut outcome.diagnostics, &dockerfiles, args.unsafe_fixes);
+        for failure in &fix_failures {
+            eprintln!("dockhard: {failure}");
+        }
     }
     sort_and_dedup(&mut outcome.diagnostics);
     write_report(&args.common, &outcome, &cwd, started.elapsed())?;
-    if missing > 0 {
+    if missing > 0 || !fix_failures.is_empty() {
         return Ok(ExitCode::from(2));
     }
     let failing = threshold(&args.common, run_config.as_deref())

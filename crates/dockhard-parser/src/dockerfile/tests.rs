@@ -317,6 +317,81 @@ fn scope_follows_arg_env_and_stage_inheritance() {
 }
 
 #[test]
+fn inherited_env_is_found_up_any_chain() {
+    let chain = |n: usize| {
+        let mut src = String::from("FROM a AS s0\nENV ROOT=r\n");
+        for i in 1..n {
+            src.push_str(&format!("FROM s{} AS s{i}\nENV V{i}=x\n", i - 1));
+        }
+        src.push_str("USER $ROOT\n");
+        parse(&src)
+    };
+    let user = |df: &Dockerfile| {
+        let at = df.instructions.len() - 1;
+        let Kind::User(word) = &df.instructions[at].kind else {
+            panic!()
+        };
+        let stage = df.final_stage().expect("stage");
+        df.evaluate_at(stage, at, word)
+    };
+    assert_eq!(user(&chain(1)).as_deref(), Some("r"));
+    assert_eq!(user(&chain(100)).as_deref(), Some("r"));
+    assert_eq!(user(&chain(5000)).as_deref(), Some("r"));
+    // A stage's own later ENV and its siblings' ENV are not inherited; a
+    // child sees its parent's last value.
+    let df = parse(
+        "FROM a AS base\nENV X=1\nFROM base AS one\nENV X=2\nFROM base AS two\nUSER $X\nFROM one\nUSER $X\nENV X=3\n",
+    );
+    let users: Vec<Option<String>> = df
+        .instructions
+        .iter()
+        .enumerate()
+        .filter_map(|(at, i)| match &i.kind {
+            Kind::User(word) => {
+                let stage = df.stage_of(at)?;
+                Some(df.evaluate_at(stage, at, word))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(users, [Some("1".to_string()), Some("2".to_string())]);
+}
+
+#[test]
+fn a_value_that_doubles_each_line_is_bounded() {
+    let mut src = String::from("FROM a\nENV A=0123456789abcdef\n");
+    for _ in 0..64 {
+        src.push_str("ENV A=$A$A\n");
+    }
+    src.push_str("USER $A\n");
+    let df = parse(&src);
+    let at = df.instructions.len() - 1;
+    let Kind::User(word) = &df.instructions[at].kind else {
+        panic!()
+    };
+    let stage = df.final_stage().expect("stage");
+    // 16 bytes doubled 64 times: unknown, once past the bound.
+    assert_eq!(df.evaluate_at(stage, at, word), None);
+    // Before the twelfth instruction A holds 16 KiB: `$A$A` is 32 KiB.
+    let at = 12;
+    let Kind::Env(pairs) = &df.instructions[at].kind else {
+        panic!()
+    };
+    assert_eq!(
+        df.evaluate_at(stage, at, &pairs[0].value).map(|v| v.len()),
+        Some(32 << 10),
+        "values within the bound are still known"
+    );
+}
+
+#[test]
+fn stage_of_an_instruction() {
+    let df = parse("ARG A\nFROM a AS one\nRUN x\nFROM one\nUSER u\n");
+    let found: Vec<Option<usize>> = (0..6).map(|i| df.stage_of(i).map(|s| s.index)).collect();
+    assert_eq!(found, [None, Some(0), Some(0), Some(1), Some(1), None]);
+}
+
+#[test]
 fn json_fallback_and_errors() {
     let df = parse("FROM a\nCMD [\"a\", 'b']\nENTRYPOINT [\"x\"]\nSHELL bash -c\n");
     assert!(!df.instructions[1].json);
