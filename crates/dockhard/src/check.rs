@@ -11,7 +11,7 @@ use dockhard_parser::compose::load_project;
 use dockhard_parser::kinds::load_command_input;
 use dockhard_parser::loader::Loader;
 use dockhard_rules::config::{
-    Config, ConfigError, FailLevel as ConfigFailLevel, Overrides, find_config, load_config,
+    Config, ConfigError, FailLevel as ConfigFailLevel, Overrides, config_in, load_config,
 };
 use dockhard_rules::diagnostic::sort_and_dedup;
 use dockhard_rules::kind::compose_projects;
@@ -72,7 +72,10 @@ pub(crate) struct Configs {
     found: HashMap<PathBuf, Option<PathBuf>>,
     loaded: HashMap<PathBuf, Option<Arc<Config>>>,
     /// Linted file (absolute, normalised) -> its settings.
-    settings: HashMap<PathBuf, Settings>,
+    settings: HashMap<PathBuf, Arc<Settings>>,
+    /// The settings files share: by configuration file and the
+    /// `per-file-ignores` entries that match.
+    shared: HashMap<(Option<PathBuf>, Vec<usize>), Arc<Settings>>,
     errors: Vec<ConfigError>,
 }
 
@@ -85,6 +88,7 @@ impl Configs {
             found: HashMap::new(),
             loaded: HashMap::new(),
             settings: HashMap::new(),
+            shared: HashMap::new(),
             errors: Vec::new(),
         };
         if let Some(path) = &args.config {
@@ -116,28 +120,59 @@ impl Configs {
         if self.explicit.is_some() || self.isolated {
             return self.explicit.clone();
         }
-        let path = match self.found.get(dir) {
-            Some(p) => p.clone(),
-            None => {
-                let p = find_config(dir);
-                self.found.insert(dir.to_path_buf(), p.clone());
-                p
-            }
-        };
+        let path = self.config_path(dir);
         self.load(&path?)
+    }
+
+    /// The configuration file that applies in `dir`: its own, else its
+    /// parent's (looked up once per directory).
+    fn config_path(&mut self, dir: &Path) -> Option<PathBuf> {
+        if let Some(p) = self.found.get(dir) {
+            return p.clone();
+        }
+        let p = match config_in(dir) {
+            Some(p) => Some(p),
+            None => dir.parent().and_then(|parent| self.config_path(parent)),
+        };
+        self.found.insert(dir.to_path_buf(), p.clone());
+        p
+    }
+
+    fn config_file_for_dir(&mut self, dir: &Path) -> Option<PathBuf> {
+        match &self.explicit {
+            Some(c) => Some(c.path.clone()),
+            None if self.isolated => None,
+            None => self.config_path(dir),
+        }
     }
 
     /// The settings for a file, as the working directory names it: its
     /// configuration with the command line on top.
-    pub(crate) fn settings_for(&mut self, file: &Path, cwd: &Path) -> &Settings {
+    pub(crate) fn settings_for(&mut self, file: &Path, cwd: &Path) -> Arc<Settings> {
         let path = dockhard_parser::paths::normalize(&cwd.join(file));
-        if !self.settings.contains_key(&path) {
-            let config = path.parent().and_then(|dir| self.for_dir(dir));
-            let settings =
-                dockhard_rules::config::settings(config.as_deref(), &path, &self.overrides);
-            self.settings.insert(path.clone(), settings);
+        if let Some(s) = self.settings.get(&path) {
+            return s.clone();
         }
-        &self.settings[&path]
+        let config = path.parent().and_then(|dir| self.for_dir(dir));
+        let key = (
+            path.parent()
+                .and_then(|dir| self.config_file_for_dir(dir)),
+            dockhard_rules::config::matching_per_file_ignores(config.as_deref(), &path),
+        );
+        let settings = match self.shared.get(&key) {
+            Some(s) => s.clone(),
+            None => {
+                let s = Arc::new(dockhard_rules::config::settings(
+                    config.as_deref(),
+                    &path,
+                    &self.overrides,
+                ));
+                self.shared.insert(key, s.clone());
+                s
+            }
+        };
+        self.settings.insert(path, settings.clone());
+        settings
     }
 
     /// Prints the configuration errors met so far as miette reports with
@@ -452,7 +487,7 @@ fn plan_units(inputs: Vec<Input>, compose_files: &[PathBuf], cwd: &Path) -> (Vec
 /// finding in another of its files (an override, an extended or included
 /// file) follows that file's own configuration and per-file-ignores.
 fn apply_file_settings(
-    units: &[(Unit, Settings)],
+    units: &[(Unit, Arc<Settings>)],
     outcomes: &mut [Outcome],
     configs: &mut Configs,
     cwd: &Path,
@@ -493,42 +528,47 @@ pub(crate) fn write_report(
         ColorChoice::Never => false,
         ColorChoice::Auto => color_on(std::io::stdout().is_terminal()),
     };
-    let report = |format: OutputFormat, color: bool| -> Result<String, String> {
-        Ok(match format {
+    let report = |format: OutputFormat, color: bool, out: &mut dyn Write| -> std::io::Result<()> {
+        match format {
             OutputFormat::Human => {
-                let mut s = output::human(outcome, color);
+                out.write_all(output::human(outcome, color).as_bytes())?;
                 if !args.no_summary {
-                    s.push_str(&output::summary_line(outcome, elapsed));
+                    out.write_all(output::summary_line(outcome, elapsed).as_bytes())?;
                 }
-                s
+                Ok(())
             }
-            OutputFormat::Concise => output::concise(outcome),
-            OutputFormat::Json => output::json(outcome),
-            OutputFormat::Sarif => output::sarif(outcome, cwd)?,
-            OutputFormat::Checkstyle => output::checkstyle(outcome),
-            OutputFormat::Junit => output::junit(outcome),
-            OutputFormat::Gitlab => output::gitlab(outcome)?,
-            OutputFormat::Github => output::github(outcome),
-        })
-    };
-    let to_stdout = match &args.output {
-        None => Some(report(args.format, color)?),
-        Some(path) => {
-            // A file is not a terminal: colour only when asked for.
-            let text = report(args.format, args.color == ColorChoice::Always)?;
-            std::fs::write(path, text)
-                .map_err(|e| format!("cannot write the report to {}: {e}", path.display()))?;
-            if std::io::stdout().is_terminal() {
-                Some(report(OutputFormat::Human, color)?)
-            } else {
-                None
-            }
+            OutputFormat::Concise => output::concise(outcome, out),
+            OutputFormat::Json => output::json(outcome, out),
+            OutputFormat::Sarif => output::sarif(outcome, cwd, out),
+            OutputFormat::Checkstyle => out.write_all(output::checkstyle(outcome).as_bytes()),
+            OutputFormat::Junit => out.write_all(output::junit(outcome).as_bytes()),
+            OutputFormat::Gitlab => out.write_all(
+                output::gitlab(outcome)
+                    .map_err(std::io::Error::other)?
+                    .as_bytes(),
+            ),
+            OutputFormat::Github => out.write_all(output::github(outcome).as_bytes()),
         }
     };
-    if let Some(text) = to_stdout {
+    let to_stdout = match &args.output {
+        None => Some((args.format, color)),
+        Some(path) => {
+            // A file is not a terminal: colour only when asked for.
+            let write = || -> std::io::Result<()> {
+                let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
+                report(args.format, args.color == ColorChoice::Always, &mut file)?;
+                file.flush()
+            };
+            write().map_err(|e| format!("cannot write the report to {}: {e}", path.display()))?;
+            std::io::stdout()
+                .is_terminal()
+                .then_some((OutputFormat::Human, color))
+        }
+    };
+    if let Some((format, color)) = to_stdout {
         let stdout = std::io::stdout();
-        let mut out = stdout.lock();
-        if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush())
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        if let Err(e) = report(format, color, &mut out).and_then(|()| out.flush())
             && e.kind() != std::io::ErrorKind::BrokenPipe
         {
             return Err(format!("cannot write the report: {e}"));
@@ -586,10 +626,10 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
 
     // Settings per unit, from the configuration that applies to its (first)
     // file; all configuration files are read before anything is linted.
-    let units: Vec<(Unit, Settings)> = units
+    let units: Vec<(Unit, Arc<Settings>)> = units
         .into_iter()
         .map(|u| {
-            let settings = configs.settings_for(&u.first_path(), &cwd).clone();
+            let settings = configs.settings_for(&u.first_path(), &cwd);
             (u, settings)
         })
         .collect();
@@ -619,13 +659,13 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     // A daemon's settings written in two places are judged together.
     let daemons = std::mem::take(&mut outcome.daemons);
     merge_daemons(&mut outcome.diagnostics, &daemons, &mut |path| {
-        configs.settings_for(path, &cwd).clone()
+        (*configs.settings_for(path, &cwd)).clone()
     });
     if args.fix {
         let dockerfiles: Vec<(&Input, &Settings)> = units
             .iter()
             .filter_map(|(u, settings)| match u {
-                Unit::Single(i) if i.kind == FileKind::Dockerfile => Some((i, settings)),
+                Unit::Single(i) if i.kind == FileKind::Dockerfile => Some((i, &**settings)),
                 _ => None,
             })
             .collect();

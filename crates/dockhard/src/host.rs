@@ -314,7 +314,7 @@ pub fn run(args: HostArgs) -> Result<ExitCode, String> {
     outcome.diagnostics.extend(diagnostics);
     outcome.files.insert(host.file.path.clone());
     merge_daemons(&mut outcome.diagnostics, &daemons, &mut |path| {
-        configs.settings_for(path, &cwd).clone()
+        (*configs.settings_for(path, &cwd)).clone()
     });
     dockhard_rules::diagnostic::sort_and_dedup(&mut outcome.diagnostics);
 
