@@ -69,6 +69,18 @@ pub static RULES: &[&RuleMeta] = &[
     &rules::resources::dh608_logging_disabled::LOGGING_DISABLED,
     &rules::build::dh700_insecure_build::INSECURE_BUILD,
     &rules::build::dh701_build_host_network::BUILD_HOST_NETWORK,
+    &rules::daemon::dh800_daemon_icc::DAEMON_ICC,
+    &rules::daemon::dh801_daemon_no_new_privileges::DAEMON_NO_NEW_PRIVILEGES,
+    &rules::daemon::dh802_daemon_userns_remap::DAEMON_USERNS_REMAP,
+    &rules::daemon::dh803_daemon_tcp_without_tls::DAEMON_TCP_WITHOUT_TLS,
+    &rules::daemon::dh804_daemon_insecure_registries::DAEMON_INSECURE_REGISTRIES,
+    &rules::daemon::dh805_daemon_live_restore::DAEMON_LIVE_RESTORE,
+    &rules::daemon::dh806_daemon_userland_proxy::DAEMON_USERLAND_PROXY,
+    &rules::daemon::dh807_daemon_seccomp_unconfined::DAEMON_SECCOMP_UNCONFINED,
+    &rules::daemon::dh808_daemon_iptables_disabled::DAEMON_IPTABLES_DISABLED,
+    &rules::daemon::dh809_daemon_logging::DAEMON_LOGGING,
+    &rules::daemon::dh810_daemon_experimental::DAEMON_EXPERIMENTAL,
+    &rules::daemon::dh811_daemon_default_bind::DAEMON_DEFAULT_BIND,
 ];
 
 pub fn by_code(code: &str) -> Option<&'static RuleMeta> {
