@@ -155,8 +155,7 @@ impl Configs {
         }
         let config = path.parent().and_then(|dir| self.for_dir(dir));
         let key = (
-            path.parent()
-                .and_then(|dir| self.config_file_for_dir(dir)),
+            path.parent().and_then(|dir| self.config_file_for_dir(dir)),
             dockhard_rules::config::matching_per_file_ignores(config.as_deref(), &path),
         );
         let settings = match self.shared.get(&key) {
@@ -577,6 +576,24 @@ pub(crate) fn write_report(
     Ok(())
 }
 
+/// The repository a file is in: the closest directory at or above it with
+/// a `.git`; `None` outside any (such files share one scope). Cached by
+/// directory.
+fn repository_root(file: &Path, cache: &mut HashMap<PathBuf, Option<PathBuf>>) -> Option<PathBuf> {
+    let dir = dockhard_parser::paths::normalize(file.parent()?);
+    if let Some(root) = cache.get(&dir) {
+        return root.clone();
+    }
+    let root = if dir.join(".git").exists() {
+        Some(dir.clone())
+    } else {
+        dir.parent()
+            .and_then(|parent| repository_root(&parent.join("-"), cache))
+    };
+    cache.insert(dir, root.clone());
+    root
+}
+
 /// The command line's fail level, else the configuration's, else warning.
 pub(crate) fn threshold(args: &CommonArgs, run_config: Option<&Config>) -> Option<Severity> {
     match args.fail_level {
@@ -658,9 +675,13 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     }
     // A daemon's settings written in two places are judged together.
     let daemons = std::mem::take(&mut outcome.daemons);
-    merge_daemons(&mut outcome.diagnostics, &daemons, &mut |path| {
-        (*configs.settings_for(path, &cwd)).clone()
-    });
+    let mut roots = HashMap::new();
+    merge_daemons(
+        &mut outcome.diagnostics,
+        &daemons,
+        &mut |path| (*configs.settings_for(path, &cwd)).clone(),
+        &mut |path| repository_root(&cwd.join(path), &mut roots),
+    );
     if args.fix {
         let dockerfiles: Vec<(&Input, &Settings)> = units
             .iter()

@@ -114,3 +114,64 @@ fn a_setting_in_both_files_is_dh003_at_the_flag() {
     );
     assert!(with_code(&v, "DH800").is_empty(), "{v}");
 }
+
+#[test]
+fn two_repositories_are_two_daemons() {
+    let t = TempDir::new("daemon-two-repos");
+    // Repository a sets icc in its daemon.json; repository b's unit does not.
+    t.write("a/.git/HEAD", "ref: refs/heads/main\n");
+    t.write("a/etc/docker/daemon.json", DAEMON_JSON);
+    t.write("b/.git/HEAD", "ref: refs/heads/main\n");
+    t.write(
+        "b/lib/systemd/system/docker.service",
+        unit("--icc=true --no-new-privileges -H fd://"),
+    );
+    let found = findings(&t, "DH003,DH800");
+    // b's unit is judged alone (its `--icc=true`), a's daemon.json is not
+    // in conflict with a flag of another repository.
+    assert_eq!(
+        found,
+        [(
+            "b/lib/systemd/system/docker.service".to_string(),
+            "DH800".to_string()
+        )]
+    );
+}
+
+#[test]
+fn a_config_file_flag_names_the_json_it_reads() {
+    let t = TempDir::new("daemon-config-file");
+    t.write("etc/docker/daemon.json", DAEMON_JSON);
+    t.write(
+        "lib/systemd/system/docker.service",
+        unit("--config-file /etc/docker/other.json --no-new-privileges -H fd://"),
+    );
+    // The unit reads other.json, not daemon.json: its icc is missing.
+    assert_eq!(
+        findings(&t, "DH800"),
+        [(
+            "lib/systemd/system/docker.service".to_string(),
+            "DH800".to_string()
+        )]
+    );
+    t.write(
+        "lib/systemd/system/docker.service",
+        unit("--config-file=/etc/docker/daemon.json --no-new-privileges -H fd://"),
+    );
+    assert_eq!(findings(&t, "DH800"), Vec::<(String, String)>::new());
+}
+
+#[test]
+fn a_dockerd_in_a_run_is_judged_on_what_it_writes() {
+    let t = TempDir::new("daemon-in-run");
+    // A throwaway daemon during the build: nothing missing is reported and
+    // it satisfies no other file; what it writes is still judged.
+    t.write(
+        "Dockerfile",
+        "FROM docker:27-dind\nRUN dockerd --host=unix:///tmp/d.sock & sleep 5 && docker -H unix:///tmp/d.sock pull alpine\nRUN dockerd --icc=true & sleep 1\nUSER 1000\n",
+    );
+    assert_eq!(
+        findings(&t, "DH800,DH801,DH805"),
+        [("Dockerfile".to_string(), "DH800".to_string())]
+    );
+}
