@@ -432,6 +432,25 @@ impl Config {
     }
 }
 
+/// The `per-file-ignores` entries of `config` that match `path`, by index:
+/// files with the same configuration and the same matching entries have the
+/// same settings.
+pub fn matching_per_file_ignores(config: Option<&Config>, path: &Path) -> Vec<usize> {
+    let Some(c) = config else {
+        return Vec::new();
+    };
+    c.options
+        .per_file_ignores
+        .iter()
+        .enumerate()
+        .filter(|(_, entry)| {
+            let relative = path.strip_prefix(&entry.dir).unwrap_or(path);
+            entry.matcher.is_match(relative)
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
 /// Settings for a file under `config` (or none), with the command line on top.
 pub fn settings(config: Option<&Config>, path: &Path, cli: &Overrides) -> Settings {
     let options = config.map(|c| &c.options);
@@ -445,11 +464,8 @@ pub fn settings(config: Option<&Config>, path: &Path, cli: &Overrides) -> Settin
     let mut ignore = options.map(|o| o.ignore.clone()).unwrap_or_default();
     ignore.extend(cli.ignore.iter().cloned());
     if let Some(c) = config {
-        for entry in &c.options.per_file_ignores {
-            let relative = path.strip_prefix(&entry.dir).unwrap_or(path);
-            if entry.matcher.is_match(relative) {
-                ignore.extend(entry.selectors.iter().cloned());
-            }
+        for i in matching_per_file_ignores(config, path) {
+            ignore.extend(c.options.per_file_ignores[i].selectors.iter().cloned());
         }
     }
     let severity = options.map(|o| o.severity.clone()).unwrap_or_default();
@@ -476,15 +492,20 @@ pub fn settings(config: Option<&Config>, path: &Path, cli: &Overrides) -> Settin
 pub fn find_config(dir: &Path) -> Option<PathBuf> {
     let mut current = Some(dir);
     while let Some(d) = current {
-        for name in CONFIG_NAMES {
-            let candidate = d.join(name);
-            if candidate.is_file() {
-                return Some(candidate);
-            }
+        if let Some(found) = config_in(d) {
+            return Some(found);
         }
         current = d.parent();
     }
     None
+}
+
+/// The configuration file in `dir` itself, if there is one.
+pub fn config_in(dir: &Path) -> Option<PathBuf> {
+    CONFIG_NAMES
+        .iter()
+        .map(|name| dir.join(name))
+        .find(|candidate| candidate.is_file())
 }
 
 #[cfg(test)]

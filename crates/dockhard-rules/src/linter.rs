@@ -254,9 +254,9 @@ pub fn lint_dockerfile(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagn
             let found = commandline::analyse_script(script, 0, true);
             lines.containers.extend(found.containers);
             lines.networks.extend(found.networks);
-            lines.daemons.extend(found.daemons);
         }
     }
+    lines.daemons = dockerfile_daemons(&df);
     if !lines.containers.is_empty() || !lines.networks.is_empty() || !lines.daemons.is_empty() {
         let files = UnitFiles {
             project: None,
@@ -582,39 +582,90 @@ pub fn daemons_in_commands(files: &UnitFiles<'_>, input: &CommandInput) -> Vec<D
         .collect()
 }
 
-/// The `dockerd` command lines of a Dockerfile (RUN, CMD, ENTRYPOINT).
+/// The `dockerd` command lines of a Dockerfile that start the image's daemon
+/// (CMD, ENTRYPOINT). A `dockerd` in a RUN is a throwaway daemon of the
+/// build: it is judged on what it writes and is no other file's daemon.
 pub fn daemons_in_dockerfile(file: &Arc<SourceFile>) -> Vec<DaemonOf> {
     let df = Dockerfile::parse(&file.text);
+    dockerfile_daemons(&df)
+        .into_iter()
+        .filter(|d| d.judges_missing())
+        .map(|d| (file.clone(), d))
+        .collect()
+}
+
+/// The `dockerd` command lines of a Dockerfile; those in a RUN are judged
+/// only on what they write.
+fn dockerfile_daemons(df: &Dockerfile) -> Vec<DaemonSpec> {
     let mut out = Vec::new();
     for instruction in &df.instructions {
         let target = match &instruction.kind {
             Kind::Onbuild(inner) => inner.as_ref(),
             _ => instruction,
         };
-        if let Some(script) = target.script() {
-            out.extend(
-                commandline::analyse_script(script, 0, true)
-                    .daemons
-                    .into_iter()
-                    .map(|d| (file.clone(), d)),
-            );
+        let Some(script) = target.script() else {
+            continue;
+        };
+        let in_run = matches!(target.kind, Kind::Run(_));
+        for mut d in commandline::analyse_script(script, 0, true).daemons {
+            if in_run {
+                d.source = dockhard_parser::daemon::DaemonSource::Command { complete: false };
+            }
+            out.push(d);
         }
     }
     out
 }
 
+/// Whether two files of a run write the settings of one daemon: a
+/// `daemon.json` and a `dockerd` command line (two of a kind are two
+/// daemons) in the same scope (the binary passes each file's repository),
+/// the command's `--config-file`, when it has one, naming the JSON file.
+fn same_daemon(
+    a: &DaemonOf,
+    b: &DaemonOf,
+    scope_of: &mut dyn FnMut(&Path) -> Option<PathBuf>,
+) -> bool {
+    let (json, command) = match (a.1.is_json(), b.1.is_json()) {
+        (true, false) => (a, b),
+        (false, true) => (b, a),
+        _ => return false,
+    };
+    if let Some(config) = &command.1.config_file {
+        let named = Path::new(config).file_name();
+        if named.is_none() || named != json.0.path.file_name() {
+            return false;
+        }
+    }
+    scope_of(&json.0.path) == scope_of(&command.0.path)
+}
+
 /// Where a repository writes a daemon's settings in two places (a
 /// `daemon.json` and `dockerd` flags): a setting made in either satisfies
-/// the rules for both, so a missing-setting finding goes when another file
-/// satisfies its rule; a setting made in both is DH003 (dockerd refuses to
-/// start). `settings_of` gives a file's settings.
+/// the rules for both, so a missing-setting finding goes when the other
+/// file satisfies its rule; a setting made in both is DH003 (dockerd refuses
+/// to start). `settings_of` gives a file's settings; `scope_of` the scope
+/// a file's daemon lives in (files of two scopes are two hosts).
 pub fn merge_daemons(
     diagnostics: &mut Vec<Diagnostic>,
     daemons: &[DaemonOf],
     settings_of: &mut dyn FnMut(&Path) -> Settings,
+    scope_of: &mut dyn FnMut(&Path) -> Option<PathBuf>,
 ) {
     use crate::rules::meta::dh003_daemon_json_syntax::DAEMON_JSON_SYNTAX;
     if daemons.len() < 2 {
+        return;
+    }
+    // The pairs of files that write one daemon, by index.
+    let mut pairs = Vec::new();
+    for (i, a) in daemons.iter().enumerate() {
+        for (j, b) in daemons.iter().enumerate().skip(i + 1) {
+            if a.0.path != b.0.path && same_daemon(a, b, scope_of) {
+                pairs.push((i, j));
+            }
+        }
+    }
+    if pairs.is_empty() {
         return;
     }
     diagnostics.retain(|d| {
@@ -625,46 +676,53 @@ pub fn merge_daemons(
         else {
             return true;
         };
-        !daemons
-            .iter()
-            .any(|(file, spec)| file.path != d.file.path && satisfied(spec))
+        !pairs.iter().any(|&(i, j)| {
+            let (a, b) = (&daemons[i], &daemons[j]);
+            (a.0.path == d.file.path && satisfied(&b.1))
+                || (b.0.path == d.file.path && satisfied(&a.1))
+        })
     });
-    for (json_file, json) in daemons.iter().filter(|(_, s)| s.is_json()) {
-        for (flag_file, command) in daemons.iter().filter(|(_, s)| !s.is_json()) {
-            for setting in &command.settings {
-                let Some(in_json) = json.get(&setting.key) else {
-                    continue;
-                };
-                // `--add-runtime` and `runtimes` are merged, not refused.
-                if setting.key == "runtimes" {
-                    continue;
-                }
-                let settings = settings_of(&flag_file.path);
-                let flag = setting.written.span.slice(&flag_file.text).to_string();
-                let message = format!(
-                    "`{flag}` is set both as a dockerd flag and as `{}` in `{}`: dockerd refuses to start with a setting in both",
-                    setting.key,
-                    json_file.path.display()
-                );
-                if let Some(mut d) = syntax_diagnostic(
-                    &DAEMON_JSON_SYNTAX,
-                    flag_file,
-                    &settings,
-                    setting.written.span,
-                    message,
-                ) {
-                    d.label = Some("also in daemon.json".to_string());
-                    d.labels.push(crate::diagnostic::Label {
-                        span: in_json.written.span,
-                        message: "set here too".to_string(),
-                        file: Some(json_file.clone()),
-                    });
-                    d.help = Some(format!(
-                        "keep `{}` in one place: remove the flag or the key",
-                        setting.key
-                    ));
-                    diagnostics.push(d);
-                }
+    for &(i, j) in &pairs {
+        let (json_of, command_of) = if daemons[i].1.is_json() {
+            (&daemons[i], &daemons[j])
+        } else {
+            (&daemons[j], &daemons[i])
+        };
+        let (json_file, json) = json_of;
+        let (flag_file, command) = command_of;
+        for setting in &command.settings {
+            let Some(in_json) = json.get(&setting.key) else {
+                continue;
+            };
+            // `--add-runtime` and `runtimes` are merged, not refused.
+            if setting.key == "runtimes" {
+                continue;
+            }
+            let settings = settings_of(&flag_file.path);
+            let flag = setting.written.span.slice(&flag_file.text).to_string();
+            let message = format!(
+                "`{flag}` is set both as a dockerd flag and as `{}` in `{}`: dockerd refuses to start with a setting in both",
+                setting.key,
+                json_file.path.display()
+            );
+            if let Some(mut d) = syntax_diagnostic(
+                &DAEMON_JSON_SYNTAX,
+                flag_file,
+                &settings,
+                setting.written.span,
+                message,
+            ) {
+                d.label = Some("also in daemon.json".to_string());
+                d.labels.push(crate::diagnostic::Label {
+                    span: in_json.written.span,
+                    message: "set here too".to_string(),
+                    file: Some(json_file.clone()),
+                });
+                d.help = Some(format!(
+                    "keep `{}` in one place: remove the flag or the key",
+                    setting.key
+                ));
+                diagnostics.push(d);
             }
         }
     }

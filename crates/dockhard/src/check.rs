@@ -11,7 +11,7 @@ use dockhard_parser::compose::load_project;
 use dockhard_parser::kinds::load_command_input;
 use dockhard_parser::loader::Loader;
 use dockhard_rules::config::{
-    Config, ConfigError, FailLevel as ConfigFailLevel, Overrides, find_config, load_config,
+    Config, ConfigError, FailLevel as ConfigFailLevel, Overrides, config_in, load_config,
 };
 use dockhard_rules::diagnostic::sort_and_dedup;
 use dockhard_rules::kind::compose_projects;
@@ -73,7 +73,10 @@ pub(crate) struct Configs {
     found: HashMap<PathBuf, Option<PathBuf>>,
     loaded: HashMap<PathBuf, Option<Arc<Config>>>,
     /// Linted file (absolute, normalised) -> its settings.
-    settings: HashMap<PathBuf, Settings>,
+    settings: HashMap<PathBuf, Arc<Settings>>,
+    /// The settings files share: by configuration file and the
+    /// `per-file-ignores` entries that match.
+    shared: HashMap<(Option<PathBuf>, Vec<usize>), Arc<Settings>>,
     errors: Vec<ConfigError>,
 }
 
@@ -86,6 +89,7 @@ impl Configs {
             found: HashMap::new(),
             loaded: HashMap::new(),
             settings: HashMap::new(),
+            shared: HashMap::new(),
             errors: Vec::new(),
         };
         if let Some(path) = &args.config {
@@ -117,28 +121,58 @@ impl Configs {
         if self.explicit.is_some() || self.isolated {
             return self.explicit.clone();
         }
-        let path = match self.found.get(dir) {
-            Some(p) => p.clone(),
-            None => {
-                let p = find_config(dir);
-                self.found.insert(dir.to_path_buf(), p.clone());
-                p
-            }
-        };
+        let path = self.config_path(dir);
         self.load(&path?)
+    }
+
+    /// The configuration file that applies in `dir`: its own, else its
+    /// parent's (looked up once per directory).
+    fn config_path(&mut self, dir: &Path) -> Option<PathBuf> {
+        if let Some(p) = self.found.get(dir) {
+            return p.clone();
+        }
+        let p = match config_in(dir) {
+            Some(p) => Some(p),
+            None => dir.parent().and_then(|parent| self.config_path(parent)),
+        };
+        self.found.insert(dir.to_path_buf(), p.clone());
+        p
+    }
+
+    fn config_file_for_dir(&mut self, dir: &Path) -> Option<PathBuf> {
+        match &self.explicit {
+            Some(c) => Some(c.path.clone()),
+            None if self.isolated => None,
+            None => self.config_path(dir),
+        }
     }
 
     /// The settings for a file, as the working directory names it: its
     /// configuration with the command line on top.
-    pub(crate) fn settings_for(&mut self, file: &Path, cwd: &Path) -> &Settings {
+    pub(crate) fn settings_for(&mut self, file: &Path, cwd: &Path) -> Arc<Settings> {
         let path = dockhard_parser::paths::normalize(&cwd.join(file));
-        if !self.settings.contains_key(&path) {
-            let config = path.parent().and_then(|dir| self.for_dir(dir));
-            let settings =
-                dockhard_rules::config::settings(config.as_deref(), &path, &self.overrides);
-            self.settings.insert(path.clone(), settings);
+        if let Some(s) = self.settings.get(&path) {
+            return s.clone();
         }
-        &self.settings[&path]
+        let config = path.parent().and_then(|dir| self.for_dir(dir));
+        let key = (
+            path.parent().and_then(|dir| self.config_file_for_dir(dir)),
+            dockhard_rules::config::matching_per_file_ignores(config.as_deref(), &path),
+        );
+        let settings = match self.shared.get(&key) {
+            Some(s) => s.clone(),
+            None => {
+                let s = Arc::new(dockhard_rules::config::settings(
+                    config.as_deref(),
+                    &path,
+                    &self.overrides,
+                ));
+                self.shared.insert(key, s.clone());
+                s
+            }
+        };
+        self.settings.insert(path, settings.clone());
+        settings
     }
 
     /// Prints the configuration errors met so far as miette reports with
@@ -525,7 +559,7 @@ fn plan_units(inputs: Vec<Input>, compose_files: &[PathBuf], cwd: &Path) -> (Vec
 /// finding in another of its files (an override, an extended or included
 /// file) follows that file's own configuration and per-file-ignores.
 fn apply_file_settings(
-    units: &[(Unit, Settings)],
+    units: &[(Unit, Arc<Settings>)],
     outcomes: &mut [Outcome],
     configs: &mut Configs,
     cwd: &Path,
@@ -566,27 +600,31 @@ pub(crate) fn write_report(
         ColorChoice::Never => false,
         ColorChoice::Auto => color_on(std::io::stdout().is_terminal()),
     };
-    let report = |format: OutputFormat, color: bool| -> Result<String, String> {
-        Ok(match format {
+    let report = |format: OutputFormat, color: bool, out: &mut dyn Write| -> std::io::Result<()> {
+        match format {
             OutputFormat::Human => {
-                let mut s = output::human(outcome, color);
+                out.write_all(output::human(outcome, color).as_bytes())?;
                 if !args.no_summary {
-                    s.push_str(&output::summary_line(outcome, elapsed));
+                    out.write_all(output::summary_line(outcome, elapsed).as_bytes())?;
                 }
-                s
+                Ok(())
             }
-            OutputFormat::Concise => output::concise(outcome),
-            OutputFormat::Json => output::json(outcome),
-            OutputFormat::Sarif => output::sarif(outcome, cwd)?,
-            OutputFormat::Checkstyle => output::checkstyle(outcome),
-            OutputFormat::Junit => output::junit(outcome),
-            OutputFormat::Gitlab => output::gitlab(outcome)?,
-            OutputFormat::Github => output::github(outcome),
-        })
+            OutputFormat::Concise => output::concise(outcome, out),
+            OutputFormat::Json => output::json(outcome, out),
+            OutputFormat::Sarif => output::sarif(outcome, cwd, out),
+            OutputFormat::Checkstyle => out.write_all(output::checkstyle(outcome).as_bytes()),
+            OutputFormat::Junit => out.write_all(output::junit(outcome).as_bytes()),
+            OutputFormat::Gitlab => out.write_all(
+                output::gitlab(outcome)
+                    .map_err(std::io::Error::other)?
+                    .as_bytes(),
+            ),
+            OutputFormat::Github => out.write_all(output::github(outcome).as_bytes()),
+        }
     };
     let to_stdout = match &args.output {
-        None => Some(report(args.format, color)?),
-        Some(path) if outcome.files.contains(&display_path(path, cwd)) => {
+        None => Some((args.format, color)),
+        Some(path) if is_linted(path, outcome, cwd) => {
             return Err(format!(
                 "{}: is a file being linted; the report is not written over it",
                 path.display()
@@ -594,26 +632,42 @@ pub(crate) fn write_report(
         }
         Some(path) => {
             // A file is not a terminal: colour only when asked for.
-            let text = report(args.format, args.color == ColorChoice::Always)?;
-            std::fs::write(path, text)
-                .map_err(|e| format!("cannot write the report to {}: {e}", path.display()))?;
-            if std::io::stdout().is_terminal() {
-                Some(report(OutputFormat::Human, color)?)
-            } else {
-                None
-            }
+            let write = || -> std::io::Result<()> {
+                let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
+                report(args.format, args.color == ColorChoice::Always, &mut file)?;
+                file.flush()
+            };
+            write().map_err(|e| format!("cannot write the report to {}: {e}", path.display()))?;
+            std::io::stdout()
+                .is_terminal()
+                .then_some((OutputFormat::Human, color))
         }
     };
-    if let Some(text) = to_stdout {
+    if let Some((format, color)) = to_stdout {
         let stdout = std::io::stdout();
-        let mut out = stdout.lock();
-        if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush())
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        if let Err(e) = report(format, color, &mut out).and_then(|()| out.flush())
             && e.kind() != std::io::ErrorKind::BrokenPipe
         {
             return Err(format!("cannot write the report: {e}"));
         }
     }
     Ok(())
+}
+
+/// Whether `path` is one of the run's linted files, by name or, when it
+/// exists, as the same file under another name (a link, `a/../b`).
+fn is_linted(path: &Path, outcome: &Outcome, cwd: &Path) -> bool {
+    if outcome.files.contains(&display_path(path, cwd)) {
+        return true;
+    }
+    let Ok(target) = std::fs::canonicalize(cwd.join(path)) else {
+        return false;
+    };
+    outcome
+        .files
+        .iter()
+        .any(|f| std::fs::canonicalize(cwd.join(f)).is_ok_and(|c| c == target))
 }
 
 /// The stack of each linting thread. The readers recurse only as deep as
@@ -625,7 +679,7 @@ const LINT_STACK: usize = 64 << 20;
 
 /// Standard input, when an input names it: at most the size limit of the
 /// unit that reads it (more is a DH006 for that input, not a run error).
-fn read_stdin(units: &[(Unit, Settings)]) -> Result<Stdin, String> {
+fn read_stdin(units: &[(Unit, Arc<Settings>)]) -> Result<Stdin, String> {
     let reads_stdin = |u: &Unit| match u {
         Unit::Single(i) => i.origin == Origin::Stdin,
         Unit::Compose(inputs) => inputs.iter().any(|i| i.origin == Origin::Stdin),
@@ -637,6 +691,24 @@ fn read_stdin(units: &[(Unit, Settings)]) -> Result<Stdin, String> {
         Err(ReadError::Io(_, e)) => Err(format!("cannot read standard input: {e}")),
         result => Ok(Some(result)),
     }
+}
+
+/// The repository a file is in: the closest directory at or above it with
+/// a `.git`; `None` outside any (such files share one scope). Cached by
+/// directory.
+fn repository_root(file: &Path, cache: &mut HashMap<PathBuf, Option<PathBuf>>) -> Option<PathBuf> {
+    let dir = dockhard_parser::paths::normalize(file.parent()?);
+    if let Some(root) = cache.get(&dir) {
+        return root.clone();
+    }
+    let root = if dir.join(".git").exists() {
+        Some(dir.clone())
+    } else {
+        dir.parent()
+            .and_then(|parent| repository_root(&parent.join("-"), cache))
+    };
+    cache.insert(dir, root.clone());
+    root
 }
 
 /// The command line's fail level, else the configuration's, else warning.
@@ -686,10 +758,10 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
 
     // Settings per unit, from the configuration that applies to its (first)
     // file; all configuration files are read before anything is linted.
-    let units: Vec<(Unit, Settings)> = units
+    let units: Vec<(Unit, Arc<Settings>)> = units
         .into_iter()
         .map(|u| {
-            let settings = configs.settings_for(&u.first_path(), &cwd).clone();
+            let settings = configs.settings_for(&u.first_path(), &cwd);
             (u, settings)
         })
         .collect();
@@ -725,15 +797,19 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     }
     // A daemon's settings written in two places are judged together.
     let daemons = std::mem::take(&mut outcome.daemons);
-    merge_daemons(&mut outcome.diagnostics, &daemons, &mut |path| {
-        configs.settings_for(path, &cwd).clone()
-    });
+    let mut roots = HashMap::new();
+    merge_daemons(
+        &mut outcome.diagnostics,
+        &daemons,
+        &mut |path| (*configs.settings_for(path, &cwd)).clone(),
+        &mut |path| repository_root(&cwd.join(path), &mut roots),
+    );
     let mut fix_failures = Vec::new();
     if args.fix {
         let dockerfiles: Vec<(&Input, &Settings)> = units
             .iter()
             .filter_map(|(u, settings)| match u {
-                Unit::Single(i) if i.kind == FileKind::Dockerfile => Some((i, settings)),
+                Unit::Single(i) if i.kind == FileKind::Dockerfile => Some((i, &**settings)),
                 _ => None,
             })
             .collect();

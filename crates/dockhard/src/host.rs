@@ -336,9 +336,13 @@ pub fn run(args: HostArgs) -> Result<ExitCode, String> {
     let (host, diagnostics) = lint_host(&facts, &settings);
     outcome.diagnostics.extend(diagnostics);
     outcome.files.insert(host.file.path.clone());
-    merge_daemons(&mut outcome.diagnostics, &daemons, &mut |path| {
-        configs.settings_for(path, &cwd).clone()
-    });
+    // The daemon.json and the running dockerd are one host's daemon.
+    merge_daemons(
+        &mut outcome.diagnostics,
+        &daemons,
+        &mut |path| (*configs.settings_for(path, &cwd)).clone(),
+        &mut |_| None,
+    );
     dockhard_rules::diagnostic::sort_and_dedup(&mut outcome.diagnostics);
 
     // What was read, plainly: on standard output for the human report,

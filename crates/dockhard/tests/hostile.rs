@@ -883,15 +883,23 @@ fn check_never_writes_a_linted_file() {
             assert_eq!(snapshot(&t.0), before, "{format} {config:?} changed a file");
         }
     }
-    // Not even when asked to write the report over a linted file.
-    let out = dockhard(&t.0, &["check", "--output", "./Dockerfile"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("is a file being linted"),
-        "{}",
-        stderr(&out)
-    );
-    assert_eq!(snapshot(&t.0), before);
+    // Not even when asked to write the report over a linted file, under
+    // its name or another (a link to it).
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("Dockerfile", t.0.join("report.txt")).expect("link");
+    for output in ["./Dockerfile", "report.txt"] {
+        if !t.0.join(output).exists() {
+            continue;
+        }
+        let out = dockhard(&t.0, &["check", "--output", output]);
+        assert_eq!(out.status.code(), Some(2), "{output}");
+        assert!(
+            stderr(&out).contains("is a file being linted"),
+            "{output}: {}",
+            stderr(&out)
+        );
+        assert_eq!(snapshot(&t.0), before, "{output}");
+    }
 }
 
 #[cfg(unix)]
