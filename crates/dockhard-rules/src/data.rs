@@ -300,6 +300,18 @@ mod tests {
     }
 
     #[test]
+    fn tables_pad_short_rows_drop_extra_cells_and_skip_blank_lines() {
+        let t = Table::parse("k\tv\tw\n\na\t1\nb\t2\t x \textra\n\t\t\na\t3\t4");
+        assert_eq!(t.header, ["k", "v", "w"]);
+        let rows: Vec<&[&str]> = t.rows().collect();
+        assert_eq!(
+            rows,
+            [&["a", "1", ""][..], &["b", "2", "x"], &["a", "3", "4"]]
+        );
+        assert_eq!(Table::parse("").rows().count(), 0);
+    }
+
+    #[test]
     fn a_directory_replaces_the_tables_it_has() {
         let dir = std::env::temp_dir().join(format!("dockhard-data-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
