@@ -70,55 +70,51 @@ impl std::fmt::Display for Date {
 /// A tab-separated table: a header row, then rows of cells. Cells borrow
 /// the table's text, which lives as long as the program: the compiled-in
 /// tables are static, and tables read at run time (`--eol-data`, once per
-/// run) are kept. Reading the tables allocates no string per cell, which
-/// matters when one file is linted (the tables are half of that work when
-/// every cell is its own `String`).
+/// run) are kept. The cells are one flat list (a row is `header.len()`
+/// cells): reading a table allocates neither a string per cell nor a list
+/// per row, which matters when one file is linted.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Table {
     pub header: Vec<&'static str>,
-    pub rows: Vec<Vec<&'static str>>,
+    cells: Vec<&'static str>,
 }
 
 impl Table {
     /// Reads a TSV text (UTF-8, one header row, no quoting). Lines that are
-    /// empty are skipped; short rows are padded with empty cells.
+    /// empty are skipped; short rows are padded with empty cells, cells past
+    /// the header's width are dropped.
     pub fn parse(text: &'static str) -> Table {
-        // One pass over the bytes: cells end at a tab, rows at a newline.
-        let mut rows: Vec<Vec<&'static str>> = Vec::new();
-        let mut row: Vec<&'static str> = Vec::new();
+        let mut header: Vec<&'static str> = Vec::new();
+        let mut cells: Vec<&'static str> = Vec::with_capacity(text.len() / 8);
+        // Where the current row starts in `cells`.
+        let mut row = 0;
         let mut start = 0;
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\t' || b == b'\n' {
-                row.push(text[start..i].trim());
-                start = i + 1;
-                if b == b'\n' {
-                    Self::end_row(&mut rows, &mut row);
+        let bytes = text.as_bytes();
+        for i in 0..=bytes.len() {
+            let b = bytes.get(i).copied().unwrap_or(b'\n');
+            if b != b'\t' && b != b'\n' {
+                continue;
+            }
+            // Tabs and newlines are ASCII: `start..i` is on char boundaries.
+            cells.push(text.get(start..i).unwrap_or("").trim());
+            start = i + 1;
+            if b == b'\n' {
+                if cells[row..].iter().all(|c| c.is_empty()) {
+                    cells.truncate(row);
+                } else if header.is_empty() {
+                    header = cells.drain(row..).collect();
+                } else {
+                    cells.resize(row + header.len(), "");
+                    row = cells.len();
                 }
             }
         }
-        if start < text.len() {
-            row.push(text[start..].trim());
-        }
-        Self::end_row(&mut rows, &mut row);
-        let mut rows = rows.into_iter();
-        let header = rows.next().unwrap_or_default();
-        let width = header.len();
-        let rows = rows
-            .map(|mut row| {
-                row.resize(width.max(row.len()), "");
-                row
-            })
-            .collect();
-        Table { header, rows }
+        Table { header, cells }
     }
 
-    /// Keeps a row unless all its cells are empty (a blank line).
-    fn end_row(rows: &mut Vec<Vec<&'static str>>, row: &mut Vec<&'static str>) {
-        let width = row.len();
-        let done = std::mem::replace(row, Vec::with_capacity(width));
-        if done.iter().any(|c| !c.is_empty()) {
-            rows.push(done);
-        }
+    /// The rows, each `header.len()` cells.
+    pub fn rows(&self) -> std::slice::ChunksExact<'_, &'static str> {
+        self.cells.chunks_exact(self.header.len().max(1))
     }
 
     /// The index of a column by its header name.
@@ -144,15 +140,47 @@ pub enum DataSource {
     Dir(PathBuf),
 }
 
+/// A table read from its text the first time it is used: a run that lints
+/// one Dockerfile reads the image tables, not the CVE ranges.
+#[derive(Clone, Debug)]
+pub struct LazyTable {
+    text: &'static str,
+    table: OnceLock<Table>,
+}
+
+impl LazyTable {
+    fn new(text: &'static str) -> LazyTable {
+        LazyTable {
+            text,
+            table: OnceLock::new(),
+        }
+    }
+}
+
+impl std::ops::Deref for LazyTable {
+    type Target = Table;
+    fn deref(&self) -> &Table {
+        self.table.get_or_init(|| Table::parse(self.text))
+    }
+}
+
+impl PartialEq for LazyTable {
+    fn eq(&self, other: &LazyTable) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for LazyTable {}
+
 /// Every reference table.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DataSet {
-    pub eol: Table,
-    pub eol_support: Table,
-    pub eol_image_map: Table,
-    pub eol_tag_suffix: Table,
-    pub image_users: Table,
-    pub cves: Table,
+    pub eol: LazyTable,
+    pub eol_support: LazyTable,
+    pub eol_image_map: LazyTable,
+    pub eol_tag_suffix: LazyTable,
+    pub image_users: LazyTable,
+    pub cves: LazyTable,
     pub source: DataSource,
 }
 
@@ -174,7 +202,7 @@ const FILES: [(&str, &str); 6] = [
 
 impl DataSet {
     fn from_texts(texts: [&'static str; 6], source: DataSource) -> DataSet {
-        let [eol, support, map, suffix, users, cves] = texts.map(Table::parse);
+        let [eol, support, map, suffix, users, cves] = texts.map(LazyTable::new);
         DataSet {
             eol,
             eol_support: support,
@@ -264,16 +292,23 @@ mod tests {
             d.eol.header[..4],
             ["product", "cycle", "release_date", "eol"]
         );
-        assert!(d.eol.rows.len() > 1000);
+        assert!(d.eol.rows().len() > 1000);
         assert!(d.image_users.column("runs_as_root").is_some());
-        assert!(
-            d.cves
-                .rows
-                .iter()
-                .any(|r| r.first().copied() == Some("runc"))
-        );
-        let row = &d.eol.rows[0];
+        assert!(d.cves.rows().any(|r| r.first().copied() == Some("runc")));
+        let row = d.eol.rows().next().expect("a row");
         assert!(!d.eol.cell(row, "product").is_empty());
+    }
+
+    #[test]
+    fn tables_pad_short_rows_drop_extra_cells_and_skip_blank_lines() {
+        let t = Table::parse("k\tv\tw\n\na\t1\nb\t2\t x \textra\n\t\t\na\t3\t4");
+        assert_eq!(t.header, ["k", "v", "w"]);
+        let rows: Vec<&[&str]> = t.rows().collect();
+        assert_eq!(
+            rows,
+            [&["a", "1", ""][..], &["b", "2", "x"], &["a", "3", "4"]]
+        );
+        assert_eq!(Table::parse("").rows().count(), 0);
     }
 
     #[test]
@@ -287,7 +322,7 @@ mod tests {
         )
         .expect("write");
         let d = DataSet::load_dir(&dir).expect("load");
-        assert_eq!(d.eol.rows.len(), 1);
+        assert_eq!(d.eol.rows().len(), 1);
         assert_eq!(d.image_users, DataSet::builtin().image_users);
         std::fs::write(dir.join("eol.tsv"), "wrong\theader\n").expect("write");
         assert!(DataSet::load_dir(&dir).is_err());
