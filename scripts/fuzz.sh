@@ -21,8 +21,10 @@
 #
 # Environment: CARGO_TARGET_DIR (default fuzz/target; the fuzz build goes in
 # its `fuzz/` subfolder), JOBS (parallel fuzzers for `all`, default 2),
-# STACK_KB (stack limit of the fuzzer, default 2048: the size of the rayon
-# worker threads `dockhard check` lints on), EXTRA (more libFuzzer options).
+# STACK_KB (stack limit of the fuzzer, default 2048: a thirty-second of the
+# 64 MiB threads `dockhard check` lints on, so that an input recursing
+# deeper than its limits allow overflows here long before it would there),
+# EXTRA (more libFuzzer options).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -110,7 +112,7 @@ case "${1:-}" in
         run "$1" "${2:-600}"
         ;;
     *)
-        sed -n '2,26p' "$0"
+        sed -n '2,27p' "$0"
         exit 2
         ;;
 esac

@@ -35,6 +35,9 @@ services:
     read_only: true
     cap_drop: [ALL]
     security_opt: ["no-new-privileges:true"]
+    mem_limit: 256m
+    pids_limit: 100
+    cpus: 0.5
     networks: [front]
 networks:
   front:
@@ -47,7 +50,7 @@ printf 'as-of = "2026-11-29"\n' > dockhard.toml
 cat > deploy/run.sh <<'SCRIPT'
 #!/bin/sh
 docker run --rm --read-only --cap-drop=ALL --security-opt no-new-privileges \
-  --network app-net app:1
+  --memory 256m --pids-limit 100 --cpus 0.5 --network app-net app:1
 SCRIPT
 git add -A
 git commit -qm "sample"

@@ -12,6 +12,7 @@
 //! first byte chooses a mode, and NUL bytes separate files (see each
 //! function; [`seeds`] writes inputs in these layouts).
 
+pub mod replay;
 pub mod seeds;
 
 use std::path::{Path, PathBuf};
@@ -124,11 +125,12 @@ pub fn dockerfile(data: &[u8]) {
             check_script(script, len);
             let _ = commandline::analyse_script(script, 0, true);
         }
-        let stage = df.stages.iter().find(|s| s.instructions.contains(&index));
-        if let Some(stage) = stage {
-            // Replaying the stage (`scope_at`) is the reference for the
-            // indexed lookup; it is quadratic, so only on short files.
-            let scope = (df.instructions.len() <= MAX_REPLAYED).then(|| df.scope_at(stage, index));
+        if let Some(stage) = df.stage_of(index) {
+            // Replaying the stage is the reference for the parser's indexed
+            // lookup; it is quadratic, so only on short files.
+            let scope = (df.instructions.len() <= MAX_REPLAYED)
+                .then(|| replay::scope_at(&df, stage, index))
+                .flatten();
             for arg in &instruction.args {
                 assert_inside(arg.span, len, "argument");
                 let value = df.evaluate_at(stage, index, arg);
@@ -136,8 +138,8 @@ pub fn dockerfile(data: &[u8]) {
                     let replayed = expand::evaluate(&arg.value, df.escape, scope)
                         .ok()
                         .flatten();
-                    // The index may give up (unknown) on values past its
-                    // memory budget; otherwise both agree.
+                    // The parser may give up (unknown) on values past its
+                    // budget for the whole file; otherwise both agree.
                     if value.is_some() || replayed.is_none() {
                         assert_eq!(value, replayed, "{:?} at instruction {index}", arg.value);
                     }
@@ -441,12 +443,12 @@ pub fn config(data: &[u8]) {
         .zip(CONFIG_FILES)
         .map(|(t, name)| (PathBuf::from(name), t.to_string()))
         .collect();
-    let read = |path: &Path| -> std::io::Result<String> {
+    let read = |path: &Path| -> Result<String, String> {
         files
             .iter()
             .find(|(p, _)| p == path)
             .map(|(_, t)| t.clone())
-            .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
+            .ok_or_else(|| "cannot read it: not found".to_string())
     };
     match load_config_with(Path::new(CONFIG_FILES[0]), &read) {
         Ok(config) => {
@@ -506,8 +508,8 @@ pub const CHECK_NAMES: [&str; 13] = [
 /// The whole `dockhard check` pipeline on a directory of files held in
 /// memory (see [`CHECK_NAMES`]), every rule enabled, `--fix` applied, the
 /// report rendered in every format; the JSON, SARIF, GitLab, Checkstyle and
-/// JUnit reports must parse, and every diagnostic's spans must lie in its
-/// file.
+/// JUnit reports must parse, every diagnostic's spans must lie in its file,
+/// and the fixes must not give a Dockerfile a syntax error.
 pub fn check(data: &[u8]) {
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     for (i, part) in data.split(|b| *b == 0).enumerate() {
@@ -528,6 +530,9 @@ pub fn check(data: &[u8]) {
     let report = dockhard::fuzzing::check(&files, &[("FUZZ", "docker")]);
     if let Some(problem) = dockhard::fuzzing::span_problem(&report.diagnostics) {
         panic!("{problem}");
+    }
+    if let Some(error) = &report.broken_by_fixes {
+        panic!("the fixes made a Dockerfile invalid: {error}");
     }
     for (format, out) in &report.rendered {
         match *format {

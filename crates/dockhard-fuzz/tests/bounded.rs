@@ -1,10 +1,10 @@
 //! Large and deep inputs: each must be read without a stack overflow, and
 //! the work must stay bounded. Work is judged by counts (what was found,
 //! how long the values grew), never by wall time. Every test runs on a
-//! thread with a 2 MiB stack, the size of the rayon worker threads
-//! `dockhard check` lints on, when optimised (`cargo test --release -p
-//! dockhard-fuzz`); unoptimised frames are several times larger, so a
-//! debug build gives the threads 16 MiB.
+//! thread with a 2 MiB stack when optimised (`cargo test --release -p
+//! dockhard-fuzz`) and 16 MiB in a debug build, whose frames are several
+//! times larger: far less than the 64 MiB of the threads `dockhard check`
+//! lints on, so that what passes here passes there with a wide margin.
 
 use std::path::PathBuf;
 
@@ -116,8 +116,8 @@ fn stages_each_built_on_the_one_before() {
             df.evaluate_at(last, at, word)
         };
         assert_eq!(value(n - 2).as_deref(), Some("1"));
-        // An ENV is looked for in the nearest `MAX_INHERITED` stages only.
-        assert_eq!(value(n - 1), None);
+        // Inherited through all 5,000 stages.
+        assert_eq!(value(n - 1).as_deref(), Some("2"));
         check(&[("Dockerfile", text)]);
     });
 }

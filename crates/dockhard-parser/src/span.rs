@@ -90,6 +90,11 @@ pub struct LineCol {
 }
 
 /// Line starts of a source text, for turning byte offsets into line/column.
+///
+/// Lines end at `\n`, `\r\n` or a lone `\r`, as editors (VS Code), the
+/// language server protocol and miette's rendering count them, so that every
+/// output format gives the line the user sees. (BuildKit and the shell end a
+/// line only at `\n`; that is the parsers' business, not the numbering's.)
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     line_starts: Vec<u32>,
@@ -97,6 +102,9 @@ pub struct LineIndex {
     /// column is counted over at most `CHUNK` bytes however long its line
     /// (a minified file's one line with thousands of findings on it).
     chars: Vec<u32>,
+    /// Length of a leading UTF-8 byte-order mark, which editors do not show
+    /// and so is not a column.
+    bom: u32,
 }
 
 /// Bytes between two entries of [`LineIndex::chars`].
@@ -110,8 +118,14 @@ fn starts_char(b: u8) -> bool {
 impl LineIndex {
     pub fn new(source: &str) -> Self {
         let mut line_starts = vec![0];
-        for (i, b) in source.bytes().enumerate() {
-            if b == b'\n' {
+        let bytes = source.as_bytes();
+        for (i, &b) in bytes.iter().enumerate() {
+            let ends_line = match b {
+                b'\n' => true,
+                b'\r' => bytes.get(i + 1) != Some(&b'\n'),
+                _ => false,
+            };
+            if ends_line {
                 line_starts.push(i as u32 + 1);
             }
         }
@@ -121,7 +135,16 @@ impl LineIndex {
             chars.push(count);
             count += chunk.iter().filter(|b| starts_char(**b)).count() as u32;
         }
-        LineIndex { line_starts, chars }
+        let bom = if source.starts_with('\u{FEFF}') {
+            '\u{FEFF}'.len_utf8() as u32
+        } else {
+            0
+        };
+        LineIndex {
+            line_starts,
+            chars,
+            bom,
+        }
     }
 
     /// The characters of `source` before byte `offset` (which must be on a
@@ -156,7 +179,10 @@ impl LineIndex {
     pub fn line_col(&self, source: &str, offset: u32) -> LineCol {
         let offset = offset.min(source.len() as u32);
         let line = self.line_of(offset);
-        let start = self.line_starts[line] as usize;
+        let mut start = self.line_starts.get(line).copied().unwrap_or(0) as usize;
+        if line == 0 {
+            start = start.max((self.bom as usize).min(offset as usize));
+        }
         let mut end = offset as usize;
         while end > start && !source.is_char_boundary(end) {
             end -= 1;
@@ -218,6 +244,29 @@ mod tests {
         // Inside a character: the column of the character.
         let inside = src.find('€').map_or(0, |i| i + 1) as u32;
         assert_eq!(idx.line_col(&src, inside), idx.line_col(&src, inside - 1));
+    }
+
+    #[test]
+    fn lines_end_at_lf_crlf_and_lone_cr() {
+        let src = "a\r\nb\rc\nd";
+        let idx = LineIndex::new(src);
+        for (needle, line) in [("a", 1), ("b", 2), ("c", 3), ("d", 4)] {
+            let at = src.find(needle).unwrap() as u32;
+            assert_eq!(idx.line_col(src, at), LineCol { line, column: 1 });
+        }
+        // The `\n` of a `\r\n` belongs to the line it ends.
+        assert_eq!(idx.line_col(src, 2), LineCol { line: 1, column: 3 });
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_a_column() {
+        let src = "\u{FEFF}FROM a\nUSER root\n";
+        let idx = LineIndex::new(src);
+        assert_eq!(idx.line_col(src, 3), LineCol { line: 1, column: 1 });
+        assert_eq!(idx.line_col(src, 8), LineCol { line: 1, column: 6 });
+        assert_eq!(idx.line_col(src, 0), LineCol { line: 1, column: 1 });
+        let user = src.find("root").unwrap() as u32;
+        assert_eq!(idx.line_col(src, user), LineCol { line: 2, column: 6 });
     }
 
     #[test]

@@ -138,11 +138,7 @@ impl Default for Limits {
         Limits {
             alias_anchor_ratio_multiplier: 100,
             max_nodes: 100_000,
-            // Compose and CI files nest about 10 deep. Each level costs
-            // several KiB of stack in serde-saphyr and in the compose code
-            // that walks the tree; 64 keeps a wide margin on the 2 MiB
-            // threads files are linted on (about 290 levels fit there).
-            max_depth: 64,
+            max_depth: 128,
         }
     }
 }
@@ -158,7 +154,36 @@ pub fn parse(text: &str, limits: Limits) -> Result<Node, YamlError> {
     };
     match serde_saphyr::from_str_with_options::<Node>(text, options) {
         Ok(node) => Ok(node),
-        Err(e) => Err(error_from(text, &e)),
+        Err(e) => {
+            let mut error = error_from(text, &e);
+            error.message = plain_limit_message(&error.message, limits);
+            Err(error)
+        }
+    }
+}
+
+/// The reader's limits in words: they stop hostile documents (an alias
+/// bomb, nesting that would exhaust the stack), and the user should see why.
+fn plain_limit_message(message: &str, limits: Limits) -> String {
+    if message == "recursion limit exceeded" {
+        return "nested too deeply: more levels of `[`/`{` than the YAML reader follows; not read"
+            .to_string();
+    }
+    let Some(breach) = message.strip_prefix("budget breached: ") else {
+        return message.to_string();
+    };
+    let kind = breach.split([' ', '{']).next().unwrap_or(breach);
+    match kind {
+        "Depth" => format!("nested deeper than {} levels; not read", limits.max_depth),
+        "Nodes" => format!(
+            "more than {} nodes once aliases are expanded (an alias bomb?); not read",
+            limits.max_nodes
+        ),
+        "AliasAnchorRatio" | "Aliases" => format!(
+            "too many aliases for the anchors they name (an alias bomb?; at most {} per anchor); not read",
+            limits.alias_anchor_ratio_multiplier
+        ),
+        _ => format!("over a limit of the YAML reader ({breach}); not read"),
     }
 }
 
@@ -519,7 +544,7 @@ mod tests {
         NODES_BUILT.with(|n| n.set(0));
         let limits = Limits::default();
         let e = parse(&text, limits).expect_err("bomb");
-        assert!(e.message.contains("budget"), "{}", e.message);
+        assert!(e.message.contains("alias bomb"), "{}", e.message);
         let built = NODES_BUILT.with(|n| n.get());
         assert!(
             built <= 2 * limits.max_nodes as u64,

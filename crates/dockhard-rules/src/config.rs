@@ -10,6 +10,7 @@
 //! trusted-registries = ["registry.example.com"]
 //! allowed-capabilities = ["NET_ADMIN"]
 //! as-of = "2026-11-28"
+//! max-file-size = "10 MiB"
 //!
 //! [severity]
 //! DH100 = "error"
@@ -51,6 +52,7 @@ struct RawConfig {
     trusted_registries: Option<Vec<Spanned<String>>>,
     allowed_capabilities: Option<Vec<Spanned<String>>>,
     as_of: Option<Spanned<String>>,
+    max_file_size: Option<Spanned<toml::Value>>,
 }
 
 /// The lowest severity that fails a run.
@@ -130,6 +132,8 @@ pub struct Options {
     pub trusted_registries: Option<Vec<String>>,
     pub allowed_capabilities: Option<Vec<String>>,
     pub as_of: Option<String>,
+    /// Files larger than this are not read (DH006); `None`: the default.
+    pub max_file_size: Option<u64>,
 }
 
 #[derive(Clone, Debug)]
@@ -188,16 +192,73 @@ fn is_date(s: &str) -> bool {
         && matches!(s[8..10].parse::<u32>(), Ok(1..=31))
 }
 
-/// Reads a configuration file and the ones it extends.
-pub fn load_config(path: &Path) -> Result<Config, Vec<ConfigError>> {
-    load_config_with(path, &|p| std::fs::read_to_string(p))
+/// A size in bytes: a whole number, or one with a unit (`512 KiB`, `10MiB`,
+/// `1 GiB`, `10MB`, `100 kB`, `2048 B`).
+pub fn parse_size(value: &toml::Value) -> Option<u64> {
+    let text = match value {
+        toml::Value::Integer(n) => return u64::try_from(*n).ok(),
+        toml::Value::String(s) => s.trim(),
+        _ => return None,
+    };
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let n: u64 = digits.parse().ok()?;
+    let factor: u64 = match unit.trim() {
+        "" | "B" => 1,
+        "KiB" => 1 << 10,
+        "MiB" => 1 << 20,
+        "GiB" => 1 << 30,
+        "kB" | "KB" => 1_000,
+        "MB" => 1_000_000,
+        "GB" => 1_000_000_000,
+        _ => return None,
+    };
+    n.checked_mul(factor)
 }
 
-/// [`load_config`] with the files read by `read` (tests and fuzzing read
-/// from memory).
+/// A configuration file is small: one larger than this is refused.
+const MAX_CONFIG_SIZE: u64 = 1 << 20;
+
+/// The text of a configuration file: a regular file (an `extend` that names
+/// a FIFO or a device would block or never end), of at most
+/// [`MAX_CONFIG_SIZE`] bytes, in UTF-8.
+fn read_config_text(path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read it: {e}"))?;
+    if !meta.is_file() {
+        return Err("cannot read it: not a regular file".to_string());
+    }
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read it: {e}"))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_CONFIG_SIZE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read it: {e}"))?;
+    if bytes.len() as u64 > MAX_CONFIG_SIZE {
+        return Err(format!(
+            "cannot read it: larger than {} (a configuration file is small)",
+            crate::linter::format_size(MAX_CONFIG_SIZE)
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "cannot read it: not UTF-8 (byte {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// Reads a configuration file and the ones it extends.
+pub fn load_config(path: &Path) -> Result<Config, Vec<ConfigError>> {
+    load_config_with(path, &read_config_text)
+}
+
+/// [`load_config`] with the files read by `read`, which gives a file's
+/// text or why it cannot (tests and fuzzing read from memory).
 pub fn load_config_with(
     path: &Path,
-    read: &dyn Fn(&Path) -> std::io::Result<String>,
+    read: &dyn Fn(&Path) -> Result<String, String>,
 ) -> Result<Config, Vec<ConfigError>> {
     load_chain(path, &mut Vec::new(), read)
 }
@@ -205,13 +266,13 @@ pub fn load_config_with(
 fn load_chain(
     path: &Path,
     seen: &mut Vec<PathBuf>,
-    read: &dyn Fn(&Path) -> std::io::Result<String>,
+    read: &dyn Fn(&Path) -> Result<String, String>,
 ) -> Result<Config, Vec<ConfigError>> {
-    let text = read(path).map_err(|e| {
+    let text = read(path).map_err(|message| {
         vec![ConfigError {
             file: SourceFile::new(path, String::new()),
             span: None,
-            message: format!("cannot read it: {e}"),
+            message,
         }]
     })?;
     let file = SourceFile::new(path, text);
@@ -239,7 +300,14 @@ fn load_chain(
                     Ok(base) => base.options,
                     Err(mut errs) => {
                         if errs.iter().all(|e| e.file.text.is_empty()) {
-                            ck.error(Some(ext.span()), format!("cannot read `{}`", ext.get_ref()));
+                            let why = errs
+                                .first()
+                                .map(|e| e.message.trim_start_matches("cannot read it: "))
+                                .unwrap_or_default();
+                            ck.error(
+                                Some(ext.span()),
+                                format!("cannot read `{}`: {why}", ext.get_ref()),
+                            );
                         } else {
                             ck.errors.append(&mut errs);
                         }
@@ -331,6 +399,21 @@ fn load_chain(
             );
         }
     }
+    if let Some(size) = &raw.max_file_size {
+        match parse_size(size.get_ref()) {
+            Some(n) if n > 0 && n <= dockhard_parser::span::MAX_SOURCE_LEN as u64 => {
+                options.max_file_size = Some(n);
+            }
+            Some(_) => ck.error(
+                Some(size.span()),
+                "max-file-size: must be at least 1 byte and under 4 GiB",
+            ),
+            None => ck.error(
+                Some(size.span()),
+                "max-file-size: not a size (a number of bytes, or a number with B, KiB, MiB, GiB, kB, MB or GB)",
+            ),
+        }
+    }
     if ck.errors.is_empty() {
         Ok(Config {
             path: path.to_path_buf(),
@@ -362,6 +445,25 @@ impl Config {
     }
 }
 
+/// The `per-file-ignores` entries of `config` that match `path`, by index:
+/// files with the same configuration and the same matching entries have the
+/// same settings.
+pub fn matching_per_file_ignores(config: Option<&Config>, path: &Path) -> Vec<usize> {
+    let Some(c) = config else {
+        return Vec::new();
+    };
+    c.options
+        .per_file_ignores
+        .iter()
+        .enumerate()
+        .filter(|(_, entry)| {
+            let relative = path.strip_prefix(&entry.dir).unwrap_or(path);
+            entry.matcher.is_match(relative)
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
 /// Settings for a file under `config` (or none), with the command line on top.
 pub fn settings(config: Option<&Config>, path: &Path, cli: &Overrides) -> Settings {
     let options = config.map(|c| &c.options);
@@ -375,11 +477,8 @@ pub fn settings(config: Option<&Config>, path: &Path, cli: &Overrides) -> Settin
     let mut ignore = options.map(|o| o.ignore.clone()).unwrap_or_default();
     ignore.extend(cli.ignore.iter().cloned());
     if let Some(c) = config {
-        for entry in &c.options.per_file_ignores {
-            let relative = path.strip_prefix(&entry.dir).unwrap_or(path);
-            if entry.matcher.is_match(relative) {
-                ignore.extend(entry.selectors.iter().cloned());
-            }
+        for i in matching_per_file_ignores(config, path) {
+            ignore.extend(c.options.per_file_ignores[i].selectors.iter().cloned());
         }
     }
     let severity = options.map(|o| o.severity.clone()).unwrap_or_default();
@@ -395,6 +494,9 @@ pub fn settings(config: Option<&Config>, path: &Path, cli: &Overrides) -> Settin
         .clone()
         .or_else(|| options.and_then(|o| o.as_of.clone()));
     settings.data = cli.data.clone();
+    if let Some(n) = options.and_then(|o| o.max_file_size) {
+        settings.max_file_size = n;
+    }
     settings
 }
 
@@ -403,15 +505,20 @@ pub fn settings(config: Option<&Config>, path: &Path, cli: &Overrides) -> Settin
 pub fn find_config(dir: &Path) -> Option<PathBuf> {
     let mut current = Some(dir);
     while let Some(d) = current {
-        for name in CONFIG_NAMES {
-            let candidate = d.join(name);
-            if candidate.is_file() {
-                return Some(candidate);
-            }
+        if let Some(found) = config_in(d) {
+            return Some(found);
         }
         current = d.parent();
     }
     None
+}
+
+/// The configuration file in `dir` itself, if there is one.
+pub fn config_in(dir: &Path) -> Option<PathBuf> {
+    CONFIG_NAMES
+        .iter()
+        .map(|name| dir.join(name))
+        .find(|candidate| candidate.is_file())
 }
 
 #[cfg(test)]
@@ -527,6 +634,9 @@ mod tests {
                 "\"fatal\"",
             ),
             ("select = [\n", "", ""),
+            ("max-file-size = \"ten\"\n", "max-file-size", "\"ten\""),
+            ("max-file-size = 0\n", "max-file-size", "0"),
+            ("max-file-size = \"5 GiB\"\n", "max-file-size", "\"5 GiB\""),
         ] {
             let path = d.write("dockhard.toml", text);
             let errors = load_config(&path).expect_err(text);
@@ -537,6 +647,53 @@ mod tests {
                 assert_eq!(&text[span], at, "{text}");
             }
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_configuration_that_is_not_a_regular_file_is_refused() {
+        let d = Dir::new("special-config");
+        for target in ["/dev/zero", "/dev/null"] {
+            let path = d.write("dockhard.toml", &format!("extend = \"{target}\"\n"));
+            let errors = load_config(&path).expect_err(target);
+            assert!(
+                errors[0].message.contains("not a regular file"),
+                "{}",
+                errors[0].message
+            );
+        }
+        let path = d.write("big.toml", &format!("# {}\n", "x".repeat(2 << 20)));
+        let errors = load_config(&path).expect_err("too large");
+        assert!(
+            errors[0].message.contains("larger than 1 MiB"),
+            "{}",
+            errors[0].message
+        );
+    }
+
+    #[test]
+    fn max_file_size_takes_bytes_or_units_and_extends() {
+        let d = Dir::new("size");
+        for (text, bytes) in [
+            ("max-file-size = 1024\n", 1024),
+            ("max-file-size = \"512 KiB\"\n", 512 * 1024),
+            ("max-file-size = \"20MiB\"\n", 20 << 20),
+            ("max-file-size = \"1 MB\"\n", 1_000_000),
+        ] {
+            let path = d.write("dockhard.toml", text);
+            let config = load_config(&path).expect(text);
+            let s = config.settings_for(&d.0.join("Dockerfile"), &Overrides::default());
+            assert_eq!(s.max_file_size, bytes, "{text}");
+        }
+        d.write("base.toml", "max-file-size = \"1 KiB\"\n");
+        let path = d.write("sub/dockhard.toml", "extend = \"../base.toml\"\n");
+        let config = load_config(&path).expect("valid");
+        let s = config.settings_for(&d.0.join("sub/Dockerfile"), &Overrides::default());
+        assert_eq!(s.max_file_size, 1024);
+        assert_eq!(
+            Settings::default().max_file_size,
+            crate::linter::MAX_FILE_SIZE as u64
+        );
     }
 
     #[test]

@@ -436,6 +436,14 @@ impl DiagnosticBuilder<'_> {
         self.with(|d| d.help = Some(message.into()))
     }
 
+    /// A daemon finding about a value whose remedy may be written in
+    /// another file (a `tcp://` host here, TLS turned on beside it): like a
+    /// missing setting, it goes when another file of the run satisfies the
+    /// rule.
+    pub fn satisfiable(self) -> Self {
+        self.with(|d| d.daemon_missing = true)
+    }
+
     pub fn fix(self, fix: Fix) -> Self {
         self.with(|d| d.fix = Some(fix))
     }

@@ -67,43 +67,67 @@ impl std::fmt::Display for Date {
     }
 }
 
-/// A tab-separated table: a header row, then rows of cells.
+/// A tab-separated table: a header row, then rows of cells. Cells borrow
+/// the table's text, which lives as long as the program: the compiled-in
+/// tables are static, and tables read at run time (`--eol-data`, once per
+/// run) are kept. The cells are one flat list (a row is `header.len()`
+/// cells): reading a table allocates neither a string per cell nor a list
+/// per row, which matters when one file is linted.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Table {
-    pub header: Vec<String>,
-    pub rows: Vec<Vec<String>>,
+    pub header: Vec<&'static str>,
+    cells: Vec<&'static str>,
 }
 
 impl Table {
     /// Reads a TSV text (UTF-8, one header row, no quoting). Lines that are
-    /// empty are skipped; short rows are padded with empty cells.
-    pub fn parse(text: &str) -> Table {
-        let mut lines = text.lines().filter(|l| !l.trim().is_empty());
-        let header: Vec<String> = lines
-            .next()
-            .map(|h| h.split('\t').map(|c| c.trim().to_string()).collect())
-            .unwrap_or_default();
-        let width = header.len();
-        let rows = lines
-            .map(|l| {
-                let mut row: Vec<String> = l.split('\t').map(|c| c.trim().to_string()).collect();
-                row.resize(width.max(row.len()), String::new());
-                row
-            })
-            .collect();
-        Table { header, rows }
+    /// empty are skipped; short rows are padded with empty cells, cells past
+    /// the header's width are dropped.
+    pub fn parse(text: &'static str) -> Table {
+        let mut header: Vec<&'static str> = Vec::new();
+        let mut cells: Vec<&'static str> = Vec::with_capacity(text.len() / 8);
+        // Where the current row starts in `cells`.
+        let mut row = 0;
+        let mut start = 0;
+        let bytes = text.as_bytes();
+        for i in 0..=bytes.len() {
+            let b = bytes.get(i).copied().unwrap_or(b'\n');
+            if b != b'\t' && b != b'\n' {
+                continue;
+            }
+            // Tabs and newlines are ASCII: `start..i` is on char boundaries.
+            cells.push(text.get(start..i).unwrap_or("").trim());
+            start = i + 1;
+            if b == b'\n' {
+                if cells[row..].iter().all(|c| c.is_empty()) {
+                    cells.truncate(row);
+                } else if header.is_empty() {
+                    header = cells.drain(row..).collect();
+                } else {
+                    cells.resize(row + header.len(), "");
+                    row = cells.len();
+                }
+            }
+        }
+        Table { header, cells }
+    }
+
+    /// The rows, each `header.len()` cells.
+    pub fn rows(&self) -> std::slice::ChunksExact<'_, &'static str> {
+        self.cells.chunks_exact(self.header.len().max(1))
     }
 
     /// The index of a column by its header name.
     pub fn column(&self, name: &str) -> Option<usize> {
-        self.header.iter().position(|h| h == name)
+        self.header.iter().position(|h| *h == name)
     }
 
     /// A cell of a row by column name (`""` when absent).
-    pub fn cell<'a>(&self, row: &'a [String], name: &str) -> &'a str {
+    pub fn cell(&self, row: &[&'static str], name: &str) -> &'static str {
         self.column(name)
             .and_then(|i| row.get(i))
-            .map_or("", String::as_str)
+            .copied()
+            .unwrap_or("")
     }
 }
 
@@ -116,15 +140,47 @@ pub enum DataSource {
     Dir(PathBuf),
 }
 
+/// A table read from its text the first time it is used: a run that lints
+/// one Dockerfile reads the image tables, not the CVE ranges.
+#[derive(Clone, Debug)]
+pub struct LazyTable {
+    text: &'static str,
+    table: OnceLock<Table>,
+}
+
+impl LazyTable {
+    fn new(text: &'static str) -> LazyTable {
+        LazyTable {
+            text,
+            table: OnceLock::new(),
+        }
+    }
+}
+
+impl std::ops::Deref for LazyTable {
+    type Target = Table;
+    fn deref(&self) -> &Table {
+        self.table.get_or_init(|| Table::parse(self.text))
+    }
+}
+
+impl PartialEq for LazyTable {
+    fn eq(&self, other: &LazyTable) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for LazyTable {}
+
 /// Every reference table.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DataSet {
-    pub eol: Table,
-    pub eol_support: Table,
-    pub eol_image_map: Table,
-    pub eol_tag_suffix: Table,
-    pub image_users: Table,
-    pub cves: Table,
+    pub eol: LazyTable,
+    pub eol_support: LazyTable,
+    pub eol_image_map: LazyTable,
+    pub eol_tag_suffix: LazyTable,
+    pub image_users: LazyTable,
+    pub cves: LazyTable,
     pub source: DataSource,
 }
 
@@ -145,8 +201,8 @@ const FILES: [(&str, &str); 6] = [
 ];
 
 impl DataSet {
-    fn from_texts(texts: [&str; 6], source: DataSource) -> DataSet {
-        let [eol, support, map, suffix, users, cves] = texts.map(Table::parse);
+    fn from_texts(texts: [&'static str; 6], source: DataSource) -> DataSet {
+        let [eol, support, map, suffix, users, cves] = texts.map(LazyTable::new);
         DataSet {
             eol,
             eol_support: support,
@@ -171,14 +227,16 @@ impl DataSet {
         if !dir.is_dir() {
             return Err(format!("{}: not a directory", dir.display()));
         }
-        let mut texts: Vec<String> = Vec::with_capacity(FILES.len());
+        let mut texts: Vec<&'static str> = Vec::with_capacity(FILES.len());
         let mut found = 0;
         for (name, builtin) in FILES {
             let path = dir.join(name);
             match std::fs::read_to_string(&path) {
                 Ok(text) => {
+                    // Kept for the rest of the run, like the compiled-in text.
+                    let text: &'static str = Box::leak(text.into_boxed_str());
                     let want = Table::parse(builtin).header;
-                    let got = Table::parse(&text).header;
+                    let got = Table::parse(text).header;
                     if got != want {
                         return Err(format!(
                             "{}: the header is `{}`, expected `{}`",
@@ -190,9 +248,7 @@ impl DataSet {
                     found += 1;
                     texts.push(text);
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    texts.push(builtin.to_string())
-                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => texts.push(builtin),
                 Err(e) => return Err(format!("{}: {e}", path.display())),
             }
         }
@@ -203,9 +259,7 @@ impl DataSet {
                 FILES.map(|(n, _)| n).join(", ")
             ));
         }
-        let refs: [&str; 6] = [
-            &texts[0], &texts[1], &texts[2], &texts[3], &texts[4], &texts[5],
-        ];
+        let refs: [&'static str; 6] = [texts[0], texts[1], texts[2], texts[3], texts[4], texts[5]];
         Ok(DataSet::from_texts(
             refs,
             DataSource::Dir(dir.to_path_buf()),
@@ -238,16 +292,23 @@ mod tests {
             d.eol.header[..4],
             ["product", "cycle", "release_date", "eol"]
         );
-        assert!(d.eol.rows.len() > 1000);
+        assert!(d.eol.rows().len() > 1000);
         assert!(d.image_users.column("runs_as_root").is_some());
-        assert!(
-            d.cves
-                .rows
-                .iter()
-                .any(|r| r.first().map(String::as_str) == Some("runc"))
-        );
-        let row = &d.eol.rows[0];
+        assert!(d.cves.rows().any(|r| r.first().copied() == Some("runc")));
+        let row = d.eol.rows().next().expect("a row");
         assert!(!d.eol.cell(row, "product").is_empty());
+    }
+
+    #[test]
+    fn tables_pad_short_rows_drop_extra_cells_and_skip_blank_lines() {
+        let t = Table::parse("k\tv\tw\n\na\t1\nb\t2\t x \textra\n\t\t\na\t3\t4");
+        assert_eq!(t.header, ["k", "v", "w"]);
+        let rows: Vec<&[&str]> = t.rows().collect();
+        assert_eq!(
+            rows,
+            [&["a", "1", ""][..], &["b", "2", "x"], &["a", "3", "4"]]
+        );
+        assert_eq!(Table::parse("").rows().count(), 0);
     }
 
     #[test]
@@ -261,7 +322,7 @@ mod tests {
         )
         .expect("write");
         let d = DataSet::load_dir(&dir).expect("load");
-        assert_eq!(d.eol.rows.len(), 1);
+        assert_eq!(d.eol.rows().len(), 1);
         assert_eq!(d.image_users, DataSet::builtin().image_users);
         std::fs::write(dir.join("eol.tsv"), "wrong\theader\n").expect("write");
         assert!(DataSet::load_dir(&dir).is_err());

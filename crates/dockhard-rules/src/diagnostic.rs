@@ -48,25 +48,32 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
     pub index: LineIndex,
-    /// Offsets of the `\r`s not followed by `\n`: miette breaks lines there
-    /// too (see `render.rs`).
-    pub(crate) lone_cr: Vec<u32>,
+    /// The text as the human report shows it, when it differs: a carriage
+    /// return alone becomes `\n` (same length, so spans hold), because
+    /// miette's renderer ends lines only at `\n` while its line count
+    /// (and [`LineIndex`]) also ends them at a lone `\r`.
+    pub(crate) shown: Option<String>,
 }
 
 impl SourceFile {
     pub fn new(path: impl Into<PathBuf>, text: String) -> Arc<SourceFile> {
         let index = LineIndex::new(&text);
-        let lone_cr = text
-            .match_indices('\r')
-            .map(|(i, _)| i)
-            .filter(|&i| text.as_bytes().get(i + 1) != Some(&b'\n'))
-            .map(|i| i as u32)
-            .collect();
+        let bytes = text.as_bytes();
+        let lone_cr = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+        let shown = (0..bytes.len()).any(lone_cr).then(|| {
+            let out: Vec<u8> = bytes
+                .iter()
+                .enumerate()
+                .map(|(i, &b)| if lone_cr(i) { b'\n' } else { b })
+                .collect();
+            // Only ASCII `\r` became ASCII `\n`: still UTF-8.
+            String::from_utf8(out).unwrap_or_else(|_| text.clone())
+        });
         Arc::new(SourceFile {
             path: path.into(),
             text,
             index,
-            lone_cr,
+            shown,
         })
     }
 

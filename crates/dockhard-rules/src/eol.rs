@@ -28,7 +28,8 @@ pub struct Lifecycle {
     /// (`true`: ended, date unknown).
     pub eol: Option<Date>,
     pub ended: bool,
-    /// Extended (LTS, paid) support still running on the date, until then.
+    /// Extended (LTS, paid) support still running on the date, until then
+    /// (only looked up for a release that has `ended`).
     pub extended_until: Option<Date>,
 }
 
@@ -128,16 +129,14 @@ fn numeric_fields(tag: &str) -> Vec<&str> {
 impl DataSet {
     fn has_cycle(&self, product: &str, cycle: &str) -> bool {
         let t = &self.eol;
-        t.rows
-            .iter()
+        t.rows()
             .any(|r| t.cell(r, "product") == product && t.cell(r, "cycle") == cycle)
     }
 
     fn codename_cycle(&self, product: &str, word: &str) -> Option<String> {
         let t = &self.eol;
         let word = word.to_ascii_lowercase();
-        t.rows
-            .iter()
+        t.rows()
             .find(|r| t.cell(r, "product") == product && t.cell(r, "codename") == word)
             .map(|r| t.cell(r, "cycle").to_string())
     }
@@ -212,13 +211,11 @@ impl DataSet {
             .to_string();
         let map = &self.eol_image_map;
         let row = map
-            .rows
-            .iter()
+            .rows()
             .find(|r| map.cell(r, "image") == full)
-            .or_else(|| map.rows.iter().find(|r| map.cell(r, "image") == hub_path))
+            .or_else(|| map.rows().find(|r| map.cell(r, "image") == hub_path))
             .or_else(|| {
-                map.rows
-                    .iter()
+                map.rows()
                     .filter(|r| {
                         let image = map.cell(r, "image");
                         image.contains('/') && full.starts_with(&format!("{image}/"))
@@ -252,7 +249,7 @@ impl DataSet {
         }
         let suffixes = &self.eol_tag_suffix;
         let dashed = format!("-{lower_tag}-");
-        for r in &suffixes.rows {
+        for r in suffixes.rows() {
             let suffix = suffixes.cell(r, "suffix");
             let cycle = suffixes.cell(r, "cycle");
             if suffix.is_empty() || cycle.is_empty() || !dashed.contains(&format!("-{suffix}-")) {
@@ -278,7 +275,7 @@ impl DataSet {
     /// Where a release stands on `date`.
     pub fn lifecycle(&self, release: &Release, date: Date) -> Option<Lifecycle> {
         let t = &self.eol;
-        let row = t.rows.iter().find(|r| {
+        let row = t.rows().find(|r| {
             t.cell(r, "product") == release.product && t.cell(r, "cycle") == release.cycle
         })?;
         let eol_cell = t.cell(row, "eol");
@@ -287,15 +284,19 @@ impl DataSet {
             Some(d) => d <= date,
             None => eol_cell == "true",
         };
+        // Extended support matters only once standard support has ended
+        // (the support table is not read for a supported release).
         let s = &self.eol_support;
-        let extended_until = s
-            .rows
-            .iter()
-            .find(|r| {
-                s.cell(r, "product") == release.product && s.cell(r, "cycle") == release.cycle
-            })
-            .and_then(|r| Date::parse(s.cell(r, "eoes")))
-            .filter(|d| *d > date);
+        let extended_until = if ended {
+            s.rows()
+                .find(|r| {
+                    s.cell(r, "product") == release.product && s.cell(r, "cycle") == release.cycle
+                })
+                .and_then(|r| Date::parse(s.cell(r, "eoes")))
+                .filter(|d| *d > date)
+        } else {
+            None
+        };
         Some(Lifecycle {
             release: release.clone(),
             eol,
@@ -309,8 +310,7 @@ impl DataSet {
     /// The newest release of a product still supported on `date`.
     pub fn newest_supported(&self, product: &str, date: Date) -> Option<String> {
         let t = &self.eol;
-        t.rows
-            .iter()
+        t.rows()
             .filter(|r| t.cell(r, "product") == product)
             .filter(|r| {
                 let eol = t.cell(r, "eol");

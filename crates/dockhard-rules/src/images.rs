@@ -129,27 +129,24 @@ pub fn image_user(data: &DataSet, reference: &str) -> Option<ImageUser> {
     let path = name.full_path();
     let tag = name.tag.as_deref().unwrap_or("latest");
     let table = &data.image_users;
-    let rows: Vec<&Vec<String>> = {
-        let exact: Vec<&Vec<String>> = table
-            .rows
-            .iter()
+    let rows: Vec<&[&'static str]> = {
+        let exact: Vec<&[&'static str]> = table
+            .rows()
             .filter(|r| table.cell(r, "image") == path)
             .collect();
         if exact.is_empty() {
-            let prefix_len = |r: &Vec<String>| {
+            let prefix_len = |r: &[&'static str]| {
                 let image = table.cell(r, "image");
                 let prefix = image.strip_suffix('*').unwrap_or(image);
                 (image.ends_with('/') || image.ends_with('*')) && path.starts_with(prefix)
             };
             let longest = table
-                .rows
-                .iter()
+                .rows()
                 .filter(|r| prefix_len(r))
                 .map(|r| table.cell(r, "image").len())
                 .max()?;
             table
-                .rows
-                .iter()
+                .rows()
                 .filter(|r| prefix_len(r) && table.cell(r, "image").len() == longest)
                 .collect()
         } else {

@@ -21,47 +21,133 @@ use crate::settings::Settings;
 use crate::suppression;
 use dockhard_parser::daemon::DaemonSpec;
 
-/// Files larger than this are not read (DH006).
+/// Files larger than this are not read (DH006), unless the configuration's
+/// `max-file-size` says otherwise.
 pub const MAX_FILE_SIZE: usize = 10 * 1024 * 1024;
 
+/// A size for a message: `10 MiB`, `512 KiB`, or a number of bytes.
+pub fn format_size(bytes: u64) -> String {
+    for (unit, size) in [("GiB", 1u64 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] {
+        if bytes >= size && bytes.is_multiple_of(size) {
+            return format!("{} {unit}", bytes / size);
+        }
+    }
+    format!("{bytes} bytes")
+}
+
+/// The message of a file over the size limit (`size`: what is known of its
+/// size, at least one byte over the limit).
+pub fn too_large_message(size: Option<u64>, limit: u64) -> String {
+    let size = match size {
+        Some(n) => format!("file is {n} bytes, "),
+        None => "file is ".to_string(),
+    };
+    format!(
+        "{size}over the {} limit (`max-file-size`): not linted",
+        format_size(limit)
+    )
+}
+
+/// The byte order of a UTF-16 byte-order mark at the start of `bytes`.
+pub fn utf16_bom(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0xFF, 0xFE, ..] => Some("little-endian"),
+        [0xFE, 0xFF, ..] => Some("big-endian"),
+        _ => None,
+    }
+}
+
 /// Turns the bytes of an input into a [`SourceFile`]; an input that is not
-/// UTF-8 or too large gets a DH006 finding instead of its rules.
+/// UTF-8 text (invalid UTF-8, UTF-16, a NUL byte) or is over the size limit
+/// gets a DH006 finding instead of its rules.
 pub fn load(
     path: impl Into<PathBuf>,
     bytes: Vec<u8>,
     settings: &Settings,
 ) -> (Arc<SourceFile>, Option<Diagnostic>) {
     let path = path.into();
-    if bytes.len() > MAX_FILE_SIZE {
+    if bytes.len() as u64 > settings.max_file_size {
         let file = SourceFile::new(path, String::new());
-        let d = unreadable(
+        let d = unreadable_because(
+            &file,
+            settings,
+            too_large_message(Some(bytes.len() as u64), settings.max_file_size),
+            dockhard_parser::Span::empty_at(0),
+            unreadable_help::TOO_LARGE,
+        );
+        return (file, d);
+    }
+    if let Some(order) = utf16_bom(&bytes) {
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let file = SourceFile::new(path, text);
+        let d = unreadable_because(
             &file,
             settings,
             format!(
-                "file is {} bytes, over the {} MiB limit: not linted",
-                bytes.len(),
-                MAX_FILE_SIZE / (1024 * 1024)
+                "UTF-16 text ({order}, by its byte-order mark): this kind of file is read as UTF-8 by the tools that use it; not linted"
             ),
-            dockhard_parser::Span::empty_at(0),
+            dockhard_parser::Span::new(0, '\u{FFFD}'.len_utf8() as u32),
+            unreadable_help::ENCODING,
         );
         return (file, d);
     }
     match String::from_utf8(bytes) {
-        Ok(text) => (SourceFile::new(path, text), None),
+        Ok(text) => match text.find('\0') {
+            Some(at) => {
+                let file = SourceFile::new(path, text);
+                let d = unreadable_because(
+                    &file,
+                    settings,
+                    "a NUL byte: a binary file, or text in another encoding than UTF-8 (UTF-16 without a byte-order mark?); not linted".to_string(),
+                    dockhard_parser::Span::new(at as u32, at as u32 + 1),
+                    unreadable_help::ENCODING,
+                );
+                (file, d)
+            }
+            None => (SourceFile::new(path, text), None),
+        },
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let bad = e.as_bytes().get(at).copied().unwrap_or(0);
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
             let file = SourceFile::new(path, text);
-            let d = unreadable(
+            let d = unreadable_because(
                 &file,
                 settings,
                 format!("not UTF-8: byte 0x{bad:02X} at offset {at}; the file is not linted"),
                 dockhard_parser::Span::new(at as u32, at as u32 + '\u{FFFD}'.len_utf8() as u32),
+                unreadable_help::ENCODING,
             );
             (file, d)
         }
     }
+}
+
+/// Whether the line (as BuildKit splits lines, at `\n`) that holds `span`
+/// has a carriage return that is not part of a `\r\n`.
+fn lone_carriage_return(text: &str, span: Span) -> bool {
+    let bytes = text.as_bytes();
+    let at = (span.start as usize).min(bytes.len());
+    let start = bytes[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let end = bytes[at..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| at + i);
+    let line = &bytes[start..end];
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    line.contains(&b'\r')
+}
+
+/// What to do about a file that could not be read, by cause.
+pub mod unreadable_help {
+    pub const ENCODING: &str = "save the file as UTF-8 text";
+    pub const TOO_LARGE: &str = "raise `max-file-size` in dockhard.toml to lint it, or exclude it (.gitignore, --ignore DH006)";
+    pub const NOT_REGULAR: &str = "name a regular file, or `-` to read standard input";
+    pub const PERMISSION: &str = "make it readable by the user that runs dockhard";
+    pub const INVALID: &str = "correct the file: the service that reads it would reject it too";
 }
 
 /// A DH006 finding (if the rule is enabled).
@@ -70,6 +156,18 @@ pub fn unreadable(
     settings: &Settings,
     message: String,
     span: dockhard_parser::Span,
+) -> Option<Diagnostic> {
+    unreadable_because(file, settings, message, span, unreadable_help::PERMISSION)
+}
+
+/// A DH006 finding with the help that fits its cause (see
+/// [`unreadable_help`]).
+pub fn unreadable_because(
+    file: &Arc<SourceFile>,
+    settings: &Settings,
+    message: String,
+    span: dockhard_parser::Span,
+    help: &str,
 ) -> Option<Diagnostic> {
     let rule = &crate::rules::meta::dh006_unreadable_file::UNREADABLE_FILE;
     let severity = settings.severity_of(rule.code)?;
@@ -82,7 +180,7 @@ pub fn unreadable(
         span,
         label: Some("not readable".to_string()),
         labels: Vec::new(),
-        help: Some("save the file as UTF-8 text".to_string()),
+        help: Some(help.to_string()),
         fix: None,
         daemon_missing: false,
     })
@@ -117,7 +215,11 @@ pub fn lint_dockerfile(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagn
                 span: error.span,
                 label: None,
                 labels: Vec::new(),
-                help: None,
+                help: lone_carriage_return(&file.text, error.span).then(|| {
+                    "BuildKit ends a line only at `\\n`: the carriage returns on this line \
+                     (old Mac OS line ends) do not end it; save the file with LF or CRLF line ends"
+                        .to_string()
+                }),
                 fix: None,
                 daemon_missing: false,
             });
@@ -152,9 +254,9 @@ pub fn lint_dockerfile(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagn
             let found = commandline::analyse_script(script, 0, true);
             lines.containers.extend(found.containers);
             lines.networks.extend(found.networks);
-            lines.daemons.extend(found.daemons);
         }
     }
+    lines.daemons = dockerfile_daemons(&df);
     if !lines.containers.is_empty() || !lines.networks.is_empty() || !lines.daemons.is_empty() {
         let files = UnitFiles {
             project: None,
@@ -340,7 +442,13 @@ pub fn lint_commands(
     let mut diagnostics = Vec::new();
     for (origin, message) in &input.extracted.errors {
         if let Some(file) = files.file(*origin) {
-            diagnostics.extend(unreadable(file, settings, message.clone(), origin.span));
+            diagnostics.extend(unreadable_because(
+                file,
+                settings,
+                message.clone(),
+                origin.span,
+                unreadable_help::INVALID,
+            ));
         }
     }
     let lines = commandline::analyse(&input.extracted.blocks);
@@ -474,39 +582,90 @@ pub fn daemons_in_commands(files: &UnitFiles<'_>, input: &CommandInput) -> Vec<D
         .collect()
 }
 
-/// The `dockerd` command lines of a Dockerfile (RUN, CMD, ENTRYPOINT).
+/// The `dockerd` command lines of a Dockerfile that start the image's daemon
+/// (CMD, ENTRYPOINT). A `dockerd` in a RUN is a throwaway daemon of the
+/// build: it is judged on what it writes and is no other file's daemon.
 pub fn daemons_in_dockerfile(file: &Arc<SourceFile>) -> Vec<DaemonOf> {
     let df = Dockerfile::parse(&file.text);
+    dockerfile_daemons(&df)
+        .into_iter()
+        .filter(|d| d.judges_missing())
+        .map(|d| (file.clone(), d))
+        .collect()
+}
+
+/// The `dockerd` command lines of a Dockerfile; those in a RUN are judged
+/// only on what they write.
+fn dockerfile_daemons(df: &Dockerfile) -> Vec<DaemonSpec> {
     let mut out = Vec::new();
     for instruction in &df.instructions {
         let target = match &instruction.kind {
             Kind::Onbuild(inner) => inner.as_ref(),
             _ => instruction,
         };
-        if let Some(script) = target.script() {
-            out.extend(
-                commandline::analyse_script(script, 0, true)
-                    .daemons
-                    .into_iter()
-                    .map(|d| (file.clone(), d)),
-            );
+        let Some(script) = target.script() else {
+            continue;
+        };
+        let in_run = matches!(target.kind, Kind::Run(_));
+        for mut d in commandline::analyse_script(script, 0, true).daemons {
+            if in_run {
+                d.source = dockhard_parser::daemon::DaemonSource::Command { complete: false };
+            }
+            out.push(d);
         }
     }
     out
 }
 
+/// Whether two files of a run write the settings of one daemon: a
+/// `daemon.json` and a `dockerd` command line (two of a kind are two
+/// daemons) in the same scope (the binary passes each file's repository),
+/// the command's `--config-file`, when it has one, naming the JSON file.
+fn same_daemon(
+    a: &DaemonOf,
+    b: &DaemonOf,
+    scope_of: &mut dyn FnMut(&Path) -> Option<PathBuf>,
+) -> bool {
+    let (json, command) = match (a.1.is_json(), b.1.is_json()) {
+        (true, false) => (a, b),
+        (false, true) => (b, a),
+        _ => return false,
+    };
+    if let Some(config) = &command.1.config_file {
+        let named = Path::new(config).file_name();
+        if named.is_none() || named != json.0.path.file_name() {
+            return false;
+        }
+    }
+    scope_of(&json.0.path) == scope_of(&command.0.path)
+}
+
 /// Where a repository writes a daemon's settings in two places (a
 /// `daemon.json` and `dockerd` flags): a setting made in either satisfies
-/// the rules for both, so a missing-setting finding goes when another file
-/// satisfies its rule; a setting made in both is DH003 (dockerd refuses to
-/// start). `settings_of` gives a file's settings.
+/// the rules for both, so a missing-setting finding goes when the other
+/// file satisfies its rule; a setting made in both is DH003 (dockerd refuses
+/// to start). `settings_of` gives a file's settings; `scope_of` the scope
+/// a file's daemon lives in (files of two scopes are two hosts).
 pub fn merge_daemons(
     diagnostics: &mut Vec<Diagnostic>,
     daemons: &[DaemonOf],
     settings_of: &mut dyn FnMut(&Path) -> Settings,
+    scope_of: &mut dyn FnMut(&Path) -> Option<PathBuf>,
 ) {
     use crate::rules::meta::dh003_daemon_json_syntax::DAEMON_JSON_SYNTAX;
     if daemons.len() < 2 {
+        return;
+    }
+    // The pairs of files that write one daemon, by index.
+    let mut pairs = Vec::new();
+    for (i, a) in daemons.iter().enumerate() {
+        for (j, b) in daemons.iter().enumerate().skip(i + 1) {
+            if a.0.path != b.0.path && same_daemon(a, b, scope_of) {
+                pairs.push((i, j));
+            }
+        }
+    }
+    if pairs.is_empty() {
         return;
     }
     diagnostics.retain(|d| {
@@ -517,46 +676,53 @@ pub fn merge_daemons(
         else {
             return true;
         };
-        !daemons
-            .iter()
-            .any(|(file, spec)| file.path != d.file.path && satisfied(spec))
+        !pairs.iter().any(|&(i, j)| {
+            let (a, b) = (&daemons[i], &daemons[j]);
+            (a.0.path == d.file.path && satisfied(&b.1))
+                || (b.0.path == d.file.path && satisfied(&a.1))
+        })
     });
-    for (json_file, json) in daemons.iter().filter(|(_, s)| s.is_json()) {
-        for (flag_file, command) in daemons.iter().filter(|(_, s)| !s.is_json()) {
-            for setting in &command.settings {
-                let Some(in_json) = json.get(&setting.key) else {
-                    continue;
-                };
-                // `--add-runtime` and `runtimes` are merged, not refused.
-                if setting.key == "runtimes" {
-                    continue;
-                }
-                let settings = settings_of(&flag_file.path);
-                let flag = setting.written.span.slice(&flag_file.text).to_string();
-                let message = format!(
-                    "`{flag}` is set both as a dockerd flag and as `{}` in `{}`: dockerd refuses to start with a setting in both",
-                    setting.key,
-                    json_file.path.display()
-                );
-                if let Some(mut d) = syntax_diagnostic(
-                    &DAEMON_JSON_SYNTAX,
-                    flag_file,
-                    &settings,
-                    setting.written.span,
-                    message,
-                ) {
-                    d.label = Some("also in daemon.json".to_string());
-                    d.labels.push(crate::diagnostic::Label {
-                        span: in_json.written.span,
-                        message: "set here too".to_string(),
-                        file: Some(json_file.clone()),
-                    });
-                    d.help = Some(format!(
-                        "keep `{}` in one place: remove the flag or the key",
-                        setting.key
-                    ));
-                    diagnostics.push(d);
-                }
+    for &(i, j) in &pairs {
+        let (json_of, command_of) = if daemons[i].1.is_json() {
+            (&daemons[i], &daemons[j])
+        } else {
+            (&daemons[j], &daemons[i])
+        };
+        let (json_file, json) = json_of;
+        let (flag_file, command) = command_of;
+        for setting in &command.settings {
+            let Some(in_json) = json.get(&setting.key) else {
+                continue;
+            };
+            // `--add-runtime` and `runtimes` are merged, not refused.
+            if setting.key == "runtimes" {
+                continue;
+            }
+            let settings = settings_of(&flag_file.path);
+            let flag = setting.written.span.slice(&flag_file.text).to_string();
+            let message = format!(
+                "`{flag}` is set both as a dockerd flag and as `{}` in `{}`: dockerd refuses to start with a setting in both",
+                setting.key,
+                json_file.path.display()
+            );
+            if let Some(mut d) = syntax_diagnostic(
+                &DAEMON_JSON_SYNTAX,
+                flag_file,
+                &settings,
+                setting.written.span,
+                message,
+            ) {
+                d.label = Some("also in daemon.json".to_string());
+                d.labels.push(crate::diagnostic::Label {
+                    span: in_json.written.span,
+                    message: "set here too".to_string(),
+                    file: Some(json_file.clone()),
+                });
+                d.help = Some(format!(
+                    "keep `{}` in one place: remove the flag or the key",
+                    setting.key
+                ));
+                diagnostics.push(d);
             }
         }
     }

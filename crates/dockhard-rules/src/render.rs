@@ -36,20 +36,17 @@ const MAX_SNIPPET: usize = 16 * 1024;
 const SNIPPET_MARGIN: usize = 512;
 
 impl SourceFile {
-    /// Line breaks as miette counts them (`\n`, `\r\n`, a lone `\r`)
-    /// before byte `offset`.
+    /// Line breaks before byte `offset`: miette counts them in the text it
+    /// shows, where a lone `\r` is a `\n`, as [`LineIndex`] counts them.
+    ///
+    /// [`LineIndex`]: dockhard_parser::span::LineIndex
     fn breaks_before(&self, offset: usize) -> usize {
-        self.index.line_of(offset as u32) + self.lone_cr.partition_point(|&p| (p as usize) < offset)
+        self.index.line_of(offset as u32)
     }
 
-    /// Where the line holding byte `offset` starts, as miette counts lines.
+    /// Where the line holding byte `offset` starts.
     fn miette_line_start(&self, offset: usize) -> usize {
-        let line = self.index.line_start(self.index.line_of(offset as u32)) as usize;
-        let cr = self.lone_cr.partition_point(|&p| (p as usize) < offset);
-        match cr.checked_sub(1).and_then(|i| self.lone_cr.get(i)) {
-            Some(&p) => line.max(p as usize + 1),
-            None => line,
-        }
+        self.index.line_start(self.index.line_of(offset as u32)) as usize
     }
 
     /// What miette's own `read_span` gives for the whole text, computed on
@@ -65,7 +62,7 @@ impl SourceFile {
         before: usize,
         after: usize,
     ) -> Result<MietteSpanContents<'_>, MietteError> {
-        let text = self.text.as_str();
+        let text = self.shown.as_deref().unwrap_or(&self.text);
         let start = span.offset();
         let end = start.saturating_add(span.len());
         if end > text.len() {
@@ -338,7 +335,7 @@ mod tests {
     use super::*;
 
     /// The windowed `read_span` gives what miette's own gives on the whole
-    /// text, for every span of a few texts with every kind of line break.
+    /// text (as shown: a lone `\r` is a `\n`), for every span of a few texts with every kind of line break.
     #[test]
     fn snippets_are_miettes_own() {
         let texts = [
@@ -346,6 +343,7 @@ mod tests {
             "a\r\nb\rc\n\r\nd\r\r\ne\n",
             "é\nçé x\n€\n𝄞 y\n",
             "\n\n\nx\n\n",
+            "\u{FEFF}FROM a\r\nUSER root\r",
             "",
         ];
         for text in texts {
@@ -355,7 +353,8 @@ mod tests {
                     for context in [0, 1, 2] {
                         let span = SourceSpan::new(start.into(), len);
                         let ours = file.snippet(&span, context, context);
-                        let theirs = text.read_span(&span, context, context);
+                        let shown = file.shown.as_deref().unwrap_or(text);
+                        let theirs = shown.read_span(&span, context, context);
                         match (ours, theirs) {
                             (Ok(o), Ok(t)) => {
                                 assert_eq!(

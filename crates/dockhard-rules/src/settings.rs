@@ -83,6 +83,8 @@ pub struct Settings {
     /// Reference tables read at run time (`--eol-data`); `None`: the
     /// tables compiled in.
     pub data: Option<std::sync::Arc<crate::data::DataSet>>,
+    /// Files larger than this many bytes are not read (DH006).
+    pub max_file_size: u64,
 }
 
 impl Default for Settings {
@@ -155,6 +157,7 @@ impl Settings {
             trusted_registries: None,
             as_of: None,
             data: None,
+            max_file_size: crate::linter::MAX_FILE_SIZE as u64,
         }
     }
 

@@ -1,7 +1,7 @@
 //! `dockhard check`: discover, lint in parallel, fix, report, exit code.
 
 use std::collections::{BTreeSet, HashMap};
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -11,7 +11,7 @@ use dockhard_parser::compose::load_project;
 use dockhard_parser::kinds::load_command_input;
 use dockhard_parser::loader::Loader;
 use dockhard_rules::config::{
-    Config, ConfigError, FailLevel as ConfigFailLevel, Overrides, find_config, load_config,
+    Config, ConfigError, FailLevel as ConfigFailLevel, Overrides, config_in, load_config,
 };
 use dockhard_rules::diagnostic::sort_and_dedup;
 use dockhard_rules::kind::compose_projects;
@@ -27,6 +27,7 @@ use crate::cli::{CheckArgs, ColorChoice, CommonArgs, FailLevel, OutputFormat};
 use crate::discover::{Input, Origin, discover};
 use crate::outcome::Outcome;
 use crate::paths::display_path;
+use crate::read::ReadError;
 use crate::{fix, output};
 
 fn selectors(list: &[String]) -> Result<Vec<Selector>, String> {
@@ -72,7 +73,10 @@ pub(crate) struct Configs {
     found: HashMap<PathBuf, Option<PathBuf>>,
     loaded: HashMap<PathBuf, Option<Arc<Config>>>,
     /// Linted file (absolute, normalised) -> its settings.
-    settings: HashMap<PathBuf, Settings>,
+    settings: HashMap<PathBuf, Arc<Settings>>,
+    /// The settings files share: by configuration file and the
+    /// `per-file-ignores` entries that match.
+    shared: HashMap<(Option<PathBuf>, Vec<usize>), Arc<Settings>>,
     errors: Vec<ConfigError>,
 }
 
@@ -85,6 +89,7 @@ impl Configs {
             found: HashMap::new(),
             loaded: HashMap::new(),
             settings: HashMap::new(),
+            shared: HashMap::new(),
             errors: Vec::new(),
         };
         if let Some(path) = &args.config {
@@ -116,28 +121,58 @@ impl Configs {
         if self.explicit.is_some() || self.isolated {
             return self.explicit.clone();
         }
-        let path = match self.found.get(dir) {
-            Some(p) => p.clone(),
-            None => {
-                let p = find_config(dir);
-                self.found.insert(dir.to_path_buf(), p.clone());
-                p
-            }
-        };
+        let path = self.config_path(dir);
         self.load(&path?)
+    }
+
+    /// The configuration file that applies in `dir`: its own, else its
+    /// parent's (looked up once per directory).
+    fn config_path(&mut self, dir: &Path) -> Option<PathBuf> {
+        if let Some(p) = self.found.get(dir) {
+            return p.clone();
+        }
+        let p = match config_in(dir) {
+            Some(p) => Some(p),
+            None => dir.parent().and_then(|parent| self.config_path(parent)),
+        };
+        self.found.insert(dir.to_path_buf(), p.clone());
+        p
+    }
+
+    fn config_file_for_dir(&mut self, dir: &Path) -> Option<PathBuf> {
+        match &self.explicit {
+            Some(c) => Some(c.path.clone()),
+            None if self.isolated => None,
+            None => self.config_path(dir),
+        }
     }
 
     /// The settings for a file, as the working directory names it: its
     /// configuration with the command line on top.
-    pub(crate) fn settings_for(&mut self, file: &Path, cwd: &Path) -> &Settings {
+    pub(crate) fn settings_for(&mut self, file: &Path, cwd: &Path) -> Arc<Settings> {
         let path = dockhard_parser::paths::normalize(&cwd.join(file));
-        if !self.settings.contains_key(&path) {
-            let config = path.parent().and_then(|dir| self.for_dir(dir));
-            let settings =
-                dockhard_rules::config::settings(config.as_deref(), &path, &self.overrides);
-            self.settings.insert(path.clone(), settings);
+        if let Some(s) = self.settings.get(&path) {
+            return s.clone();
         }
-        &self.settings[&path]
+        let config = path.parent().and_then(|dir| self.for_dir(dir));
+        let key = (
+            path.parent().and_then(|dir| self.config_file_for_dir(dir)),
+            dockhard_rules::config::matching_per_file_ignores(config.as_deref(), &path),
+        );
+        let settings = match self.shared.get(&key) {
+            Some(s) => s.clone(),
+            None => {
+                let s = Arc::new(dockhard_rules::config::settings(
+                    config.as_deref(),
+                    &path,
+                    &self.overrides,
+                ));
+                self.shared.insert(key, s.clone());
+                s
+            }
+        };
+        self.settings.insert(path, settings.clone());
+        settings
     }
 
     /// Prints the configuration errors met so far as miette reports with
@@ -166,17 +201,26 @@ fn color_on(terminal: bool) -> bool {
     terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-/// Reads files from disk, except those given on standard input.
+/// Reads files from disk (regular files within the size limit only), except
+/// those already read (the unit's own inputs, standard input).
 struct OverlayLoader {
     overlay: HashMap<PathBuf, String>,
+    limit: u64,
 }
 
 impl Loader for OverlayLoader {
     fn read(&self, path: &Path) -> std::io::Result<String> {
-        match self.overlay.get(path) {
-            Some(text) => Ok(text.clone()),
-            None => std::fs::read_to_string(path),
+        if let Some(text) = self.overlay.get(&dockhard_parser::paths::normalize(path)) {
+            return Ok(text.clone());
         }
+        let bytes = crate::read::read_file(path, self.limit)
+            .map_err(|e| std::io::Error::other(e.message()))?;
+        String::from_utf8(bytes).map_err(|e| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("not UTF-8 (byte {})", e.utf8_error().valid_up_to()),
+            )
+        })
     }
 
     fn env(&self, name: &str) -> Option<String> {
@@ -207,13 +251,14 @@ impl Unit {
 }
 
 /// A file that could not be read: DH006 and nothing else.
-fn unreadable_outcome(input: &Input, error: &std::io::Error, settings: &Settings) -> Outcome {
+fn unreadable_outcome(input: &Input, error: &ReadError, settings: &Settings) -> Outcome {
     let file = SourceFile::new(input.display.clone(), String::new());
-    let d = linter::unreadable(
+    let d = linter::unreadable_because(
         &file,
         settings,
-        format!("cannot read the file: {error}"),
+        error.message(),
         dockhard_parser::Span::empty_at(0),
+        error.help(),
     );
     Outcome {
         diagnostics: d.into_iter().collect(),
@@ -225,7 +270,7 @@ fn unreadable_outcome(input: &Input, error: &std::io::Error, settings: &Settings
 /// Lints one Dockerfile given its bytes.
 pub fn lint_dockerfile_input(
     input: &Input,
-    bytes: std::io::Result<Vec<u8>>,
+    bytes: Result<Vec<u8>, ReadError>,
     settings: &Settings,
 ) -> (Arc<SourceFile>, Vec<Diagnostic>) {
     match bytes {
@@ -241,45 +286,58 @@ pub fn lint_dockerfile_input(
         }
         Err(e) => {
             let file = SourceFile::new(input.display.clone(), String::new());
-            let d = linter::unreadable(
+            let d = linter::unreadable_because(
                 &file,
                 settings,
-                format!("cannot read the file: {e}"),
+                e.message(),
                 dockhard_parser::Span::empty_at(0),
+                e.help(),
             );
             (file, d.into_iter().collect())
         }
     }
 }
 
-fn read(input: &Input, stdin: &Option<Vec<u8>>) -> std::io::Result<Vec<u8>> {
-    match &input.origin {
-        Origin::File(p) => std::fs::read(p),
-        Origin::Stdin => Ok(stdin.clone().unwrap_or_default()),
+/// Standard input, read once (bounded) when an input names it.
+type Stdin = Option<Result<Vec<u8>, ReadError>>;
+
+/// The bytes of an input, within the size limit of its settings. A compose
+/// file or a `daemon.json` in UTF-16 with a byte-order mark is read as
+/// compose and dockerd read it: decoded.
+fn read(input: &Input, stdin: &Stdin, settings: &Settings) -> Result<Vec<u8>, ReadError> {
+    let bytes = match &input.origin {
+        Origin::File(p) => crate::read::read_file(p, settings.max_file_size)?,
+        Origin::Stdin => match stdin {
+            Some(result) => result.clone()?,
+            None => Vec::new(),
+        },
+        Origin::Unreadable(_, error) => return Err(error.clone()),
+    };
+    if matches!(input.kind, FileKind::Compose | FileKind::DaemonJson)
+        && let Some(utf8) = crate::read::utf16_to_utf8(&bytes)
+    {
+        return Ok(utf8);
     }
+    Ok(bytes)
 }
 
 /// The path a project loads an input from (standard input gets its name).
 fn load_path(input: &Input) -> PathBuf {
     match &input.origin {
-        Origin::File(p) => p.clone(),
+        Origin::File(p) | Origin::Unreadable(p, _) => p.clone(),
         Origin::Stdin => input.display.clone(),
     }
 }
 
 /// Lints a script, Makefile, CI file or unit: its shell text is parsed only
 /// when it names `docker` or `podman` (or holds a suppression comment).
-fn lint_command_input(
-    input: &Input,
-    stdin: &Option<Vec<u8>>,
-    settings: &Settings,
-    cwd: &Path,
-) -> Outcome {
-    let bytes = match read(input, stdin) {
+fn lint_command_input(input: &Input, stdin: &Stdin, settings: &Settings, cwd: &Path) -> Outcome {
+    let bytes = match read(input, stdin, settings) {
         Ok(b) => b,
         Err(e) => return unreadable_outcome(input, &e, settings),
     };
     let (file, unreadable) = load(input.display.clone(), bytes, settings);
+    let unreadable = unreadable.or_else(|| one_line_to_the_shell(input.kind, &file, settings));
     let mut outcome = Outcome {
         diagnostics: unreadable.into_iter().collect(),
         files: BTreeSet::from([file.path.clone()]),
@@ -296,6 +354,7 @@ fn lint_command_input(
     let path = load_path(input);
     let loader = OverlayLoader {
         overlay: HashMap::new(),
+        limit: settings.max_file_size,
     };
     let command_input = load_command_input(input.kind, &path, file.text.clone(), &loader);
     let display = |p: &Path| {
@@ -318,9 +377,39 @@ fn lint_command_input(
     outcome
 }
 
+/// A script or Makefile whose lines end in carriage returns alone (classic
+/// Mac OS): the shell and make end a line only at `\n`, so to them the file
+/// is one line (a script starting with `#!` is one comment). What an editor
+/// shows as commands is not what runs: DH006 rather than silence.
+pub(crate) fn one_line_to_the_shell(
+    kind: FileKind,
+    file: &Arc<SourceFile>,
+    settings: &Settings,
+) -> Option<Diagnostic> {
+    if !matches!(kind, FileKind::Script | FileKind::Makefile) || file.text.contains('\n') {
+        return None;
+    }
+    let at = file.text.trim_end_matches('\r').find('\r')?;
+    let tool = if kind == FileKind::Makefile {
+        "make"
+    } else {
+        "the shell"
+    };
+    linter::unreadable_because(
+        file,
+        settings,
+        format!(
+            "the lines end in carriage returns alone (classic Mac OS), which {tool} does not take \
+             as line ends: to it the whole file is one line; not linted"
+        ),
+        dockhard_parser::Span::new(at as u32, at as u32 + 1),
+        "save the file with LF line ends",
+    )
+}
+
 /// Lints a `daemon.json`; its settings are kept for the run's end.
-fn lint_daemon_json_input(input: &Input, stdin: &Option<Vec<u8>>, settings: &Settings) -> Outcome {
-    let bytes = match read(input, stdin) {
+fn lint_daemon_json_input(input: &Input, stdin: &Stdin, settings: &Settings) -> Outcome {
+    let bytes = match read(input, stdin, settings) {
         Ok(b) => b,
         Err(e) => return unreadable_outcome(input, &e, settings),
     };
@@ -339,20 +428,18 @@ fn lint_daemon_json_input(input: &Input, stdin: &Option<Vec<u8>>, settings: &Set
     outcome
 }
 
-fn lint_compose(
-    inputs: &[Input],
-    stdin: &Option<Vec<u8>>,
-    settings: &Settings,
-    cwd: &Path,
-) -> Outcome {
+fn lint_compose(inputs: &[Input], stdin: &Stdin, settings: &Settings, cwd: &Path) -> Outcome {
     let mut outcome = Outcome::default();
     let mut overlay = HashMap::new();
     for input in inputs {
-        match read(input, stdin).map(|b| load(input.display.clone(), b, settings)) {
+        match read(input, stdin, settings).map(|b| load(input.display.clone(), b, settings)) {
             Ok((file, None)) => {
-                if input.origin == Origin::Stdin {
-                    overlay.insert(load_path(input), file.text.clone());
-                }
+                // Read once: the project loads what was checked here (and
+                // as it was decoded), under the path it normalises to.
+                overlay.insert(
+                    dockhard_parser::paths::normalize(&load_path(input)),
+                    file.text.clone(),
+                );
             }
             Ok((file, Some(d))) => {
                 outcome.files.insert(file.path.clone());
@@ -363,7 +450,10 @@ fn lint_compose(
         }
     }
     let paths: Vec<PathBuf> = inputs.iter().map(load_path).collect();
-    let loader = OverlayLoader { overlay };
+    let loader = OverlayLoader {
+        overlay,
+        limit: settings.max_file_size,
+    };
     let project = load_project(&paths, &loader);
     let display = |p: &Path| display_path(p, cwd);
     let pf = project_files(&project, &display, &[]);
@@ -380,10 +470,11 @@ fn lint_compose(
     outcome
 }
 
-fn lint_unit(unit: &Unit, stdin: &Option<Vec<u8>>, settings: &Settings, cwd: &Path) -> Outcome {
+fn lint_unit(unit: &Unit, stdin: &Stdin, settings: &Settings, cwd: &Path) -> Outcome {
     match unit {
         Unit::Single(input) if input.kind == FileKind::Dockerfile => {
-            let (file, diagnostics) = lint_dockerfile_input(input, read(input, stdin), settings);
+            let (file, diagnostics) =
+                lint_dockerfile_input(input, read(input, stdin, settings), settings);
             let daemons = if file.text.contains("dockerd") {
                 daemons_in_dockerfile(&file)
             } else {
@@ -430,10 +521,26 @@ fn plan_units(inputs: Vec<Input>, compose_files: &[PathBuf], cwd: &Path) -> (Vec
     if !compose_files.is_empty() {
         let mut inputs = Vec::new();
         for path in compose_files {
-            if !path.is_file() {
-                eprintln!("dockhard: {}: no such file", path.display());
-                missing += 1;
-                continue;
+            // A FIFO or a device is read (and refused) like any input.
+            match std::fs::metadata(path) {
+                Ok(meta) if meta.is_dir() => {
+                    eprintln!(
+                        "dockhard: {}: a directory, not a compose file",
+                        path.display()
+                    );
+                    missing += 1;
+                    continue;
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    eprintln!(
+                        "dockhard: {}: {}",
+                        path.display(),
+                        crate::read::unresolvable(path, &e)
+                    );
+                    missing += 1;
+                    continue;
+                }
             }
             inputs.push(Input {
                 origin: Origin::File(path.clone()),
@@ -452,7 +559,7 @@ fn plan_units(inputs: Vec<Input>, compose_files: &[PathBuf], cwd: &Path) -> (Vec
 /// finding in another of its files (an override, an extended or included
 /// file) follows that file's own configuration and per-file-ignores.
 fn apply_file_settings(
-    units: &[(Unit, Settings)],
+    units: &[(Unit, Arc<Settings>)],
     outcomes: &mut [Outcome],
     configs: &mut Configs,
     cwd: &Path,
@@ -493,48 +600,115 @@ pub(crate) fn write_report(
         ColorChoice::Never => false,
         ColorChoice::Auto => color_on(std::io::stdout().is_terminal()),
     };
-    let report = |format: OutputFormat, color: bool| -> Result<String, String> {
-        Ok(match format {
+    let report = |format: OutputFormat, color: bool, out: &mut dyn Write| -> std::io::Result<()> {
+        match format {
             OutputFormat::Human => {
-                let mut s = output::human(outcome, color);
+                out.write_all(output::human(outcome, color).as_bytes())?;
                 if !args.no_summary {
-                    s.push_str(&output::summary_line(outcome, elapsed));
+                    out.write_all(output::summary_line(outcome, elapsed).as_bytes())?;
                 }
-                s
+                Ok(())
             }
-            OutputFormat::Concise => output::concise(outcome),
-            OutputFormat::Json => output::json(outcome),
-            OutputFormat::Sarif => output::sarif(outcome, cwd)?,
-            OutputFormat::Checkstyle => output::checkstyle(outcome),
-            OutputFormat::Junit => output::junit(outcome),
-            OutputFormat::Gitlab => output::gitlab(outcome)?,
-            OutputFormat::Github => output::github(outcome),
-        })
-    };
-    let to_stdout = match &args.output {
-        None => Some(report(args.format, color)?),
-        Some(path) => {
-            // A file is not a terminal: colour only when asked for.
-            let text = report(args.format, args.color == ColorChoice::Always)?;
-            std::fs::write(path, text)
-                .map_err(|e| format!("cannot write the report to {}: {e}", path.display()))?;
-            if std::io::stdout().is_terminal() {
-                Some(report(OutputFormat::Human, color)?)
-            } else {
-                None
-            }
+            OutputFormat::Concise => output::concise(outcome, out),
+            OutputFormat::Json => output::json(outcome, out),
+            OutputFormat::Sarif => output::sarif(outcome, cwd, out),
+            OutputFormat::Checkstyle => out.write_all(output::checkstyle(outcome).as_bytes()),
+            OutputFormat::Junit => out.write_all(output::junit(outcome).as_bytes()),
+            OutputFormat::Gitlab => out.write_all(
+                output::gitlab(outcome)
+                    .map_err(std::io::Error::other)?
+                    .as_bytes(),
+            ),
+            OutputFormat::Github => out.write_all(output::github(outcome).as_bytes()),
         }
     };
-    if let Some(text) = to_stdout {
+    let to_stdout = match &args.output {
+        None => Some((args.format, color)),
+        Some(path) if is_linted(path, outcome, cwd) => {
+            return Err(format!(
+                "{}: is a file being linted; the report is not written over it",
+                path.display()
+            ));
+        }
+        Some(path) => {
+            // A file is not a terminal: colour only when asked for.
+            let write = || -> std::io::Result<()> {
+                let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
+                report(args.format, args.color == ColorChoice::Always, &mut file)?;
+                file.flush()
+            };
+            write().map_err(|e| format!("cannot write the report to {}: {e}", path.display()))?;
+            std::io::stdout()
+                .is_terminal()
+                .then_some((OutputFormat::Human, color))
+        }
+    };
+    if let Some((format, color)) = to_stdout {
         let stdout = std::io::stdout();
-        let mut out = stdout.lock();
-        if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush())
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        if let Err(e) = report(format, color, &mut out).and_then(|()| out.flush())
             && e.kind() != std::io::ErrorKind::BrokenPipe
         {
             return Err(format!("cannot write the report: {e}"));
         }
     }
     Ok(())
+}
+
+/// Whether `path` is one of the run's linted files, by name or, when it
+/// exists, as the same file under another name (a link, `a/../b`).
+fn is_linted(path: &Path, outcome: &Outcome, cwd: &Path) -> bool {
+    if outcome.files.contains(&display_path(path, cwd)) {
+        return true;
+    }
+    let Ok(target) = std::fs::canonicalize(cwd.join(path)) else {
+        return false;
+    };
+    outcome
+        .files
+        .iter()
+        .any(|f| std::fs::canonicalize(cwd.join(f)).is_ok_and(|c| c == target))
+}
+
+/// The stack of each linting thread. The readers recurse only as deep as
+/// their limits allow (YAML 128 levels, JSON 256), but a level of YAML
+/// takes over 16 KiB of stack in a debug build, more than the 2 MiB threads
+/// get by default; the memory is reserved, and used only as deep as a file
+/// goes.
+const LINT_STACK: usize = 64 << 20;
+
+/// Standard input, when an input names it: at most the size limit of the
+/// unit that reads it (more is a DH006 for that input, not a run error).
+fn read_stdin(units: &[(Unit, Arc<Settings>)]) -> Result<Stdin, String> {
+    let reads_stdin = |u: &Unit| match u {
+        Unit::Single(i) => i.origin == Origin::Stdin,
+        Unit::Compose(inputs) => inputs.iter().any(|i| i.origin == Origin::Stdin),
+    };
+    let Some((_, settings)) = units.iter().find(|(u, _)| reads_stdin(u)) else {
+        return Ok(None);
+    };
+    match crate::read::read_bounded(std::io::stdin().lock(), settings.max_file_size, 0) {
+        Err(ReadError::Io(_, e)) => Err(format!("cannot read standard input: {e}")),
+        result => Ok(Some(result)),
+    }
+}
+
+/// The repository a file is in: the closest directory at or above it with
+/// a `.git`; `None` outside any (such files share one scope). Cached by
+/// directory.
+fn repository_root(file: &Path, cache: &mut HashMap<PathBuf, Option<PathBuf>>) -> Option<PathBuf> {
+    let dir = dockhard_parser::paths::normalize(file.parent()?);
+    if let Some(root) = cache.get(&dir) {
+        return root.clone();
+    }
+    let root = if dir.join(".git").exists() {
+        Some(dir.clone())
+    } else {
+        dir.parent()
+            .and_then(|parent| repository_root(&parent.join("-"), cache))
+    };
+    cache.insert(dir, root.clone());
+    root
 }
 
 /// The command line's fail level, else the configuration's, else warning.
@@ -563,8 +737,15 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     } else {
         discover(&args.paths, args.kind, args.stdin_filename.as_deref(), &cwd)
     };
-    for path in &found.missing {
-        eprintln!("dockhard: {}: no such file or directory", path.display());
+    for (path, why) in &found.missing {
+        eprintln!("dockhard: {}: {why}", path.display());
+    }
+    for (path, why) in &found.passed_over {
+        if path.as_os_str().is_empty() {
+            eprintln!("dockhard: {why}");
+        } else {
+            eprintln!("dockhard: {}: {why}; skipped", path.display());
+        }
     }
     for path in &found.skipped {
         eprintln!(
@@ -572,24 +753,15 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
             path.display()
         );
     }
-    let stdin = if found.inputs.iter().any(|i| i.origin == Origin::Stdin) {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|e| format!("cannot read standard input: {e}"))?;
-        Some(buf)
-    } else {
-        None
-    };
     let (units, missing_compose) = plan_units(found.inputs, &args.compose_files, &cwd);
     let missing = found.missing.len() + missing_compose;
 
     // Settings per unit, from the configuration that applies to its (first)
     // file; all configuration files are read before anything is linted.
-    let units: Vec<(Unit, Settings)> = units
+    let units: Vec<(Unit, Arc<Settings>)> = units
         .into_iter()
         .map(|u| {
-            let settings = configs.settings_for(&u.first_path(), &cwd).clone();
+            let settings = configs.settings_for(&u.first_path(), &cwd);
             (u, settings)
         })
         .collect();
@@ -597,16 +769,23 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     if configs.report_errors() {
         return Ok(ExitCode::from(2));
     }
+    let stdin = read_stdin(&units)?;
 
     let progress = crate::progress::Progress::start(units.len());
-    let mut outcomes: Vec<Outcome> = units
-        .par_iter()
-        .map(|(u, settings)| {
-            let o = lint_unit(u, &stdin, settings, &cwd);
-            progress.tick();
-            o
-        })
-        .collect();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(LINT_STACK)
+        .build()
+        .map_err(|e| format!("cannot start the linting threads: {e}"))?;
+    let mut outcomes: Vec<Outcome> = pool.install(|| {
+        units
+            .par_iter()
+            .map(|(u, settings)| {
+                let o = lint_unit(u, &stdin, settings, &cwd);
+                progress.tick();
+                o
+            })
+            .collect()
+    });
     progress.finish();
     apply_file_settings(&units, &mut outcomes, &mut configs, &cwd);
     if configs.report_errors() {
@@ -618,22 +797,30 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     }
     // A daemon's settings written in two places are judged together.
     let daemons = std::mem::take(&mut outcome.daemons);
-    merge_daemons(&mut outcome.diagnostics, &daemons, &mut |path| {
-        configs.settings_for(path, &cwd).clone()
-    });
+    let mut roots = HashMap::new();
+    merge_daemons(
+        &mut outcome.diagnostics,
+        &daemons,
+        &mut |path| (*configs.settings_for(path, &cwd)).clone(),
+        &mut |path| repository_root(&cwd.join(path), &mut roots),
+    );
+    let mut fix_failures = Vec::new();
     if args.fix {
         let dockerfiles: Vec<(&Input, &Settings)> = units
             .iter()
             .filter_map(|(u, settings)| match u {
-                Unit::Single(i) if i.kind == FileKind::Dockerfile => Some((i, settings)),
+                Unit::Single(i) if i.kind == FileKind::Dockerfile => Some((i, &**settings)),
                 _ => None,
             })
             .collect();
-        fix::apply(&mut outcome.diagnostics, &dockerfiles, args.unsafe_fixes)?;
+        fix_failures = fix::apply(&mut outcome.diagnostics, &dockerfiles, args.unsafe_fixes);
+        for failure in &fix_failures {
+            eprintln!("dockhard: {failure}");
+        }
     }
     sort_and_dedup(&mut outcome.diagnostics);
     write_report(&args.common, &outcome, &cwd, started.elapsed())?;
-    if missing > 0 {
+    if missing > 0 || !fix_failures.is_empty() {
         return Ok(ExitCode::from(2));
     }
     let failing = threshold(&args.common, run_config.as_deref())

@@ -8,12 +8,16 @@ use ignore::WalkBuilder;
 
 use crate::cli::KindArg;
 use crate::paths::display_path;
+use crate::read::{ReadError, describe, first_bytes, unresolvable};
 
 /// Where an input's bytes come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Origin {
     File(PathBuf),
     Stdin,
+    /// Something the walk met but could not read (a directory it could not
+    /// list): a DH006 at that path.
+    Unreadable(PathBuf, ReadError),
 }
 
 #[derive(Clone, Debug)]
@@ -28,27 +32,19 @@ pub struct Input {
 #[derive(Default)]
 pub struct Discovery {
     pub inputs: Vec<Input>,
-    /// Paths that do not exist (a usage error: exit code 2).
-    pub missing: Vec<PathBuf>,
+    /// Paths that do not exist or cannot be followed (a usage error: exit
+    /// code 2), and why.
+    pub missing: Vec<(PathBuf, String)>,
     /// Explicit files that are not a known input (skipped, with a warning).
     pub skipped: Vec<PathBuf>,
+    /// Entries of a walk named like an input that are not files it can
+    /// read (a FIFO, a device, a dangling link), and why: skipped, with a
+    /// note.
+    pub passed_over: Vec<(PathBuf, String)>,
 }
 
 fn kind_override(kind: Option<KindArg>) -> Option<FileKind> {
     kind.map(KindArg::kind)
-}
-
-/// The first bytes of a file (never the whole file; nothing for a FIFO or
-/// a device, which could block).
-fn first_bytes(path: &Path, n: usize) -> Option<Vec<u8>> {
-    use std::io::Read;
-    if !std::fs::metadata(path).ok()?.is_file() {
-        return None;
-    }
-    let file = std::fs::File::open(path).ok()?;
-    let mut buf = Vec::with_capacity(n);
-    file.take(n as u64).read_to_end(&mut buf).ok()?;
-    Some(buf)
 }
 
 /// A file without an extension whose first line is a shell shebang.
@@ -56,7 +52,7 @@ fn shebang_script(path: &Path) -> Option<FileKind> {
     if path.extension().is_some() {
         return None;
     }
-    let bytes = first_bytes(path, dockhard_parser::kinds::script::SHEBANG_BYTES)?;
+    let bytes = first_bytes(path, dockhard_parser::kinds::script::SHEBANG_BYTES as u64)?;
     FileKind::detect_content(&bytes)
 }
 
@@ -99,11 +95,7 @@ pub fn discover(
         paths
     };
     let forced = kind_override(kind);
-    let mut d = Discovery {
-        inputs: Vec::new(),
-        missing: Vec::new(),
-        skipped: Vec::new(),
-    };
+    let mut d = Discovery::default();
     for path in paths {
         if path.as_os_str() == "-" {
             let display =
@@ -118,10 +110,25 @@ pub fn discover(
             });
             continue;
         }
-        let Ok(meta) = std::fs::metadata(path) else {
-            d.missing.push(path.clone());
-            continue;
+        let meta = match std::fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(e) => {
+                d.missing.push((path.clone(), unresolvable(path, &e)));
+                continue;
+            }
         };
+        if !meta.is_file() && !meta.is_dir() {
+            // A FIFO or a device named on the command line: a DH006 when it
+            // is read (never opened for long), whatever its name.
+            d.inputs.push(Input {
+                origin: Origin::File(path.clone()),
+                display: display_path(path, cwd),
+                kind: forced
+                    .or_else(|| FileKind::detect(path))
+                    .unwrap_or(FileKind::Dockerfile),
+            });
+            continue;
+        }
         if meta.is_file() {
             match forced
                 .or_else(|| FileKind::detect(path))
@@ -145,22 +152,110 @@ pub fn discover(
             .parents(true)
             .filter_entry(|e| e.file_name() != ".git")
             .build();
-        for entry in walker.flatten() {
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
+        for result in walker {
+            let entry = match result {
+                Ok(entry) => entry,
+                Err(e) => {
+                    walk_error(&e, cwd, &mut d);
+                    continue;
+                }
+            };
+            let Some(file_type) = entry.file_type() else {
+                continue;
+            };
+            let p = entry.path();
+            if file_type.is_file() {
+                if let Some(kind) = FileKind::detect(p).or_else(|| shebang_script(p)) {
+                    d.inputs.push(Input {
+                        origin: Origin::File(p.to_path_buf()),
+                        display: display_path(p, cwd),
+                        kind,
+                    });
+                }
                 continue;
             }
-            let p = entry.path();
-            if let Some(kind) = FileKind::detect(p).or_else(|| shebang_script(p)) {
-                d.inputs.push(Input {
-                    origin: Origin::File(p.to_path_buf()),
-                    display: display_path(p, cwd),
-                    kind,
-                });
+            if file_type.is_dir() {
+                continue;
+            }
+            // A symbolic link (never followed into a directory: the walk
+            // stays in the tree and cannot loop), a FIFO, a device, a socket.
+            let target = if file_type.is_symlink() {
+                match std::fs::metadata(p) {
+                    Ok(meta) if meta.is_dir() => continue,
+                    Ok(meta) if meta.is_file() => Ok(()),
+                    Ok(meta) => Err(describe(&meta.file_type()).to_string()),
+                    Err(e) => Err(unresolvable(p, &e)),
+                }
+            } else {
+                Err(describe(&file_type).to_string())
+            };
+            match target {
+                Ok(()) => {
+                    if let Some(kind) = FileKind::detect(p).or_else(|| shebang_script(p)) {
+                        d.inputs.push(Input {
+                            origin: Origin::File(p.to_path_buf()),
+                            display: display_path(p, cwd),
+                            kind,
+                        });
+                    }
+                }
+                Err(why) => {
+                    if FileKind::detect(p).is_some() {
+                        d.passed_over.push((display_path(p, cwd), why));
+                    }
+                }
             }
         }
     }
     d.inputs.sort_by(|a, b| a.display.cmp(&b.display));
-    d.inputs
-        .dedup_by(|a, b| a.display == b.display && a.origin == b.origin);
+    // A path named twice (`Dockerfile ./Dockerfile`, or a file inside a
+    // directory also named) is linted once.
+    d.inputs.dedup_by(|a, b| {
+        a.display == b.display
+            && matches!(
+                (&a.origin, &b.origin),
+                (Origin::File(_), Origin::File(_)) | (Origin::Stdin, Origin::Stdin)
+            )
+    });
     d
+}
+
+/// An error of the walk: a directory that cannot be read is a DH006 at
+/// that directory (its files are unknown); a problem with an ignore file
+/// is a note.
+fn walk_error(error: &ignore::Error, cwd: &Path, d: &mut Discovery) {
+    let mut e = error;
+    let mut path = None;
+    loop {
+        match e {
+            ignore::Error::WithPath { path: p, err } => {
+                path = Some(p.clone());
+                e = err;
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                e = err;
+            }
+            _ => break,
+        }
+    }
+    match (path, e) {
+        (Some(p), ignore::Error::Io(io))
+            if std::fs::symlink_metadata(&p).is_ok_and(|m| m.is_dir()) =>
+        {
+            // The walker wraps the system's error in one that names the path
+            // again; the system's own words are enough.
+            let why = std::error::Error::source(io)
+                .or_else(|| io.get_ref().and_then(|inner| inner.source()))
+                .map_or_else(|| io.to_string(), ToString::to_string);
+            d.inputs.push(Input {
+                origin: Origin::Unreadable(p.clone(), ReadError::Directory(why)),
+                display: display_path(&p, cwd),
+                kind: FileKind::Dockerfile,
+            });
+        }
+        (Some(p), _) => d
+            .passed_over
+            .push((display_path(&p, cwd), error.to_string())),
+        (None, _) => d.passed_over.push((PathBuf::new(), error.to_string())),
+    }
 }

@@ -69,6 +69,10 @@ impl Loader for MemLoader {
 pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     pub rendered: Vec<(&'static str, String)>,
+    /// A Dockerfile whose fixes gave it a syntax error it did not have
+    /// (`--fix` refuses to write such a file: a fix that breaks a file is
+    /// a bug), with the error.
+    pub broken_by_fixes: Option<String>,
 }
 
 /// A file of the run: its kind as `dockhard check` recognises it on a walk
@@ -111,16 +115,23 @@ pub fn check(files: &[(PathBuf, Vec<u8>)], env: &[(&str, &str)]) -> Report {
             .collect(),
     };
     let mut outcome = Outcome::default();
+    let mut broken_by_fixes = None;
     let mut compose = Vec::new();
     for (rel, bytes) in files {
         let path = root.join(rel);
         let Some(kind) = kind_of(&path, bytes) else {
             continue;
         };
+        let decoded = decode(kind, bytes);
+        let bytes = &decoded;
         let settings = all_rules(&path);
         match kind {
             FileKind::Compose => compose.push(path),
-            FileKind::Dockerfile => outcome.merge(dockerfile(rel, bytes, &settings)),
+            FileKind::Dockerfile => {
+                let (linted, broken) = dockerfile(rel, bytes, &settings);
+                outcome.merge(linted);
+                broken_by_fixes = broken_by_fixes.or(broken);
+            }
             FileKind::DaemonJson => outcome.merge(daemon_json(rel, bytes, &settings)),
             _ => outcome.merge(commands(kind, rel, &path, bytes, &settings, &loader)),
         }
@@ -130,14 +141,32 @@ pub fn check(files: &[(PathBuf, Vec<u8>)], env: &[(&str, &str)]) -> Report {
     for project in compose_projects(&compose) {
         outcome.merge(compose_project(&project, &loader));
     }
+    // Every file is in one scope (no repository root among them).
     let daemons = std::mem::take(&mut outcome.daemons);
-    merge_daemons(&mut outcome.diagnostics, &daemons, &mut |p| all_rules(p));
+    merge_daemons(
+        &mut outcome.diagnostics,
+        &daemons,
+        &mut |p| all_rules(p),
+        &mut |_| None,
+    );
     sort_and_dedup(&mut outcome.diagnostics);
     let rendered = render(&outcome, &root);
     Report {
         diagnostics: outcome.diagnostics,
         rendered,
+        broken_by_fixes,
     }
+}
+
+/// A compose file or `daemon.json` in UTF-16 with a byte-order mark is
+/// decoded, as `check` reads it.
+fn decode(kind: FileKind, bytes: &[u8]) -> Vec<u8> {
+    if matches!(kind, FileKind::Compose | FileKind::DaemonJson)
+        && let Some(utf8) = crate::read::utf16_to_utf8(bytes)
+    {
+        return utf8;
+    }
+    bytes.to_vec()
 }
 
 fn unreadable(display: &Path, error: Diagnostic) -> Outcome {
@@ -149,11 +178,12 @@ fn unreadable(display: &Path, error: Diagnostic) -> Outcome {
 }
 
 /// A Dockerfile, with `--fix` (unsafe fixes too) applied in memory as
-/// `fix::apply` does on disk.
-fn dockerfile(rel: &Path, bytes: &[u8], settings: &Settings) -> Outcome {
+/// `fix::apply` does on disk; and the syntax error the fixes introduced,
+/// if any.
+fn dockerfile(rel: &Path, bytes: &[u8], settings: &Settings) -> (Outcome, Option<String>) {
     let (file, problem) = load(rel.to_path_buf(), bytes.to_vec(), settings);
     if let Some(d) = problem {
-        return unreadable(rel, d);
+        return (unreadable(rel, d), None);
     }
     let mut diagnostics = lint_dockerfile(&file, settings);
     let daemons = if file.text.contains("dockerd") {
@@ -178,11 +208,14 @@ fn dockerfile(rel: &Path, bytes: &[u8], settings: &Settings) -> Outcome {
         text = next;
         diagnostics = lint_dockerfile(&SourceFile::new(rel.to_path_buf(), text.clone()), settings);
     }
-    Outcome {
+    let broken = crate::fix::new_syntax_error(&file.text, &text)
+        .map(|e| format!("{e}\n--- before\n{}\n--- after fixes\n{text}", file.text));
+    let outcome = Outcome {
         diagnostics,
         files: BTreeSet::from([file.path.clone()]),
         daemons,
-    }
+    };
+    (outcome, broken)
 }
 
 fn daemon_json(rel: &Path, bytes: &[u8], settings: &Settings) -> Outcome {
@@ -214,7 +247,8 @@ fn commands(
     loader: &MemLoader,
 ) -> Outcome {
     let (file, problem) = load(rel.to_path_buf(), bytes.to_vec(), settings);
-    if let Some(d) = problem {
+    if let Some(d) = problem.or_else(|| crate::check::one_line_to_the_shell(kind, &file, settings))
+    {
         return unreadable(rel, d);
     }
     let mut outcome = Outcome {
@@ -271,14 +305,22 @@ fn compose_project(paths: &[PathBuf], loader: &MemLoader) -> Outcome {
 /// and without colour).
 fn render(outcome: &Outcome, cwd: &Path) -> Vec<(&'static str, String)> {
     let or_error = |r: Result<String, String>| r.unwrap_or_else(|e| format!("error: {e}"));
+    // The streamed formats, written to memory.
+    let streamed = |write: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>| {
+        let mut out = Vec::new();
+        match write(&mut out) {
+            Ok(()) => String::from_utf8_lossy(&out).into_owned(),
+            Err(e) => format!("error: {e}"),
+        }
+    };
     let mut human = output::human(outcome, false);
     human.push_str(&output::summary_line(outcome, Duration::ZERO));
     vec![
         ("human", human),
         ("human-color", output::human(outcome, true)),
-        ("concise", output::concise(outcome)),
-        ("json", output::json(outcome)),
-        ("sarif", or_error(output::sarif(outcome, cwd))),
+        ("concise", streamed(&|out| output::concise(outcome, out))),
+        ("json", streamed(&|out| output::json(outcome, out))),
+        ("sarif", streamed(&|out| output::sarif(outcome, cwd, out))),
         ("checkstyle", output::checkstyle(outcome)),
         ("junit", output::junit(outcome)),
         ("gitlab", or_error(output::gitlab(outcome))),

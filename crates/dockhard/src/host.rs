@@ -20,6 +20,7 @@ use crate::check::{Configs, threshold, write_report};
 use crate::cli::{HostArgs, OutputFormat};
 use crate::outcome::Outcome;
 use crate::paths::display_path;
+use crate::read::ReadError;
 
 /// How long a `docker` command may take before it is given up.
 const DOCKER_TIMEOUT: Duration = Duration::from_secs(10);
@@ -105,10 +106,17 @@ fn component(server: &serde_json::Value, names: &[&str]) -> Option<String> {
 
 fn engine_facts(args: &HostArgs) -> EngineFacts {
     let (text, source) = match &args.docker_version_json {
-        Some(path) => match std::fs::read_to_string(path) {
-            Ok(t) => (Ok(t), format!("{}", path.display())),
-            Err(e) => (Err(format!("{}: {e}", path.display())), String::new()),
-        },
+        Some(path) => {
+            match crate::read::read_file(path, dockhard_rules::linter::MAX_FILE_SIZE as u64)
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+            {
+                Ok(t) => (Ok(t), format!("{}", path.display())),
+                Err(e) => (
+                    Err(format!("{}: {}", path.display(), e.message())),
+                    String::new(),
+                ),
+            }
+        }
         None => (
             run_program("docker", &["version", "--format", "{{json .}}"]),
             "docker version".to_string(),
@@ -239,10 +247,12 @@ pub fn run(args: HostArgs) -> Result<ExitCode, String> {
     }
     let mut not_read: Vec<String> = Vec::new();
     for path in paths {
-        match std::fs::read(&path) {
+        let file_settings = configs.settings_for(&path, &cwd).clone();
+        match crate::read::read_file(&path, file_settings.max_file_size) {
             Ok(bytes) => {
                 let shown = display_path(&path, &cwd);
-                let file_settings = configs.settings_for(&path, &cwd).clone();
+                // dockerd reads UTF-16 with a byte-order mark too.
+                let bytes = crate::read::utf16_to_utf8(&bytes).unwrap_or(bytes);
                 let (file, unreadable) = load(shown, bytes, &file_settings);
                 outcome.files.insert(file.path.clone());
                 match unreadable {
@@ -258,10 +268,23 @@ pub fn run(args: HostArgs) -> Result<ExitCode, String> {
                 }
                 read_from.push(path.display().to_string());
             }
-            Err(e) if given || e.kind() != std::io::ErrorKind::NotFound => {
+            Err(ReadError::Io(kind, _)) if !given && kind == std::io::ErrorKind::NotFound => {}
+            Err(ReadError::Io(_, e)) => {
                 not_read.push(format!("{}: {e}", path.display()));
             }
-            Err(_) => {}
+            Err(e) => {
+                // A FIFO, a device or a file over the limit: a finding.
+                let file =
+                    dockhard_rules::SourceFile::new(display_path(&path, &cwd), String::new());
+                outcome.files.insert(file.path.clone());
+                outcome.diagnostics.extend(linter::unreadable_because(
+                    &file,
+                    &file_settings,
+                    e.message(),
+                    dockhard_parser::Span::empty_at(0),
+                    e.help(),
+                ));
+            }
         }
     }
 
@@ -313,9 +336,13 @@ pub fn run(args: HostArgs) -> Result<ExitCode, String> {
     let (host, diagnostics) = lint_host(&facts, &settings);
     outcome.diagnostics.extend(diagnostics);
     outcome.files.insert(host.file.path.clone());
-    merge_daemons(&mut outcome.diagnostics, &daemons, &mut |path| {
-        configs.settings_for(path, &cwd).clone()
-    });
+    // The daemon.json and the running dockerd are one host's daemon.
+    merge_daemons(
+        &mut outcome.diagnostics,
+        &daemons,
+        &mut |path| (*configs.settings_for(path, &cwd)).clone(),
+        &mut |_| None,
+    );
     dockhard_rules::diagnostic::sort_and_dedup(&mut outcome.diagnostics);
 
     // What was read, plainly: on standard output for the human report,

@@ -12,6 +12,7 @@ mod outcome;
 mod output;
 mod paths;
 mod progress;
+mod read;
 
 use std::process::ExitCode;
 

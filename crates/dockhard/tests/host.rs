@@ -69,6 +69,24 @@ fn an_old_and_vulnerable_machine() {
     assert_eq!(kernel["path"], "<host>");
     // `icc` both in daemon.json and as a flag: dockerd would not start.
     assert!(codes.iter().any(|c| c == "DH003"), "{codes:?}");
+    // The daemon's settings: inter-container traffic on, TCP without TLS,
+    // an insecure registry, experimental features, nothing else hardened.
+    for code in [
+        "DH800", "DH801", "DH802", "DH803", "DH804", "DH805", "DH806", "DH810",
+    ] {
+        assert!(codes.iter().any(|c| c == code), "{code} missing: {codes:?}");
+    }
+    let tcp = v["diagnostics"]
+        .as_array()
+        .and_then(|a| a.iter().find(|d| d["code"] == "DH803"))
+        .expect("DH803");
+    assert_eq!(tcp["severity"], "error");
+    assert!(
+        tcp["path"]
+            .as_str()
+            .is_some_and(|p| p.ends_with("old-daemon.json")),
+        "{tcp}"
+    );
     // What was read is said on standard error in the machine formats.
     assert!(stderr(&out).contains("docker engine: 20.10.7"));
 }
@@ -114,6 +132,8 @@ fn a_current_and_hardened_machine() {
             .any(|c| ["DH900", "DH901", "DH902", "DH903"].contains(&c.as_str())),
         "{v}"
     );
+    // A hardened daemon.json: no daemon rule fires.
+    assert!(!codes.iter().any(|c| c.starts_with("DH8")), "{v}");
 }
 
 #[test]

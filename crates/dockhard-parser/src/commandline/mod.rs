@@ -416,13 +416,15 @@ fn container_command(
     if args.help {
         return None;
     }
-    let first = cmd.words.first()?;
+    // A missing measure points at the `docker` word (RULES.md), not at a
+    // wrapper before it (`sudo`, `exec`, `env A=1`).
+    let start = program.span;
     Some(ContainerCommand {
         tool,
         kind,
         subcommand,
         file,
-        start: first.span,
+        start,
         span: cmd.span,
         args,
         values_only,

@@ -28,9 +28,10 @@ fn commands_behind_wrappers_and_in_nested_scripts() {
         ]
     );
     let l = lines(src);
-    // A command starts at its first word, the wrapper.
-    assert_eq!(l.commands[0].start.slice(src), "sudo");
-    assert_eq!(l.commands[1].start.slice(src), "env");
+    // A missing measure points at the `docker` word, not at a wrapper.
+    assert_eq!(l.commands[0].start.slice(src), "docker");
+    assert_eq!(l.commands[1].start.slice(src), "docker");
+    assert_eq!(l.commands[4].start.slice(src), "podman");
 }
 
 #[test]

@@ -15,13 +15,28 @@ pub enum Interpolated {
 #[error("invalid interpolation format for {0:?}: {1}")]
 pub struct InterpolationError(pub String, pub &'static str);
 
+/// How many bytes of variable values one string may take in: past this,
+/// its value is unknown. A `.env` line `A=${A}${A}` doubles a value; without
+/// a bound sixty such lines would ask for more memory than exists.
+pub const MAX_SUBSTITUTED: usize = 64 * 1024;
+
 /// Interpolates `text`; `lookup` gives a variable's value if it is set.
 pub fn interpolate(
     text: &str,
     lookup: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Interpolated, InterpolationError> {
+    interpolate_within(text, lookup, MAX_SUBSTITUTED).map(|(value, _)| value)
+}
+
+/// [`interpolate`], taking in at most `limit` bytes of variable values; also
+/// returns how many it took in.
+pub fn interpolate_within(
+    text: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    limit: usize,
+) -> Result<(Interpolated, usize), InterpolationError> {
     if !text.contains('$') {
-        return Ok(Interpolated::Known(text.to_string()));
+        return Ok((Interpolated::Known(text.to_string()), 0));
     }
     let chars: Vec<char> = text.chars().collect();
     let mut p = Parser {
@@ -30,13 +45,17 @@ pub fn interpolate(
         lookup,
         unknown: false,
         original: text,
+        substituted: 0,
+        limit,
+        exhausted: false,
     };
     let out = p.until(None)?;
-    Ok(if p.unknown {
+    let value = if p.unknown || p.exhausted {
         Interpolated::Unknown
     } else {
         Interpolated::Known(out)
-    })
+    };
+    Ok((value, p.substituted))
 }
 
 struct Parser<'a> {
@@ -45,6 +64,11 @@ struct Parser<'a> {
     lookup: &'a dyn Fn(&str) -> Option<String>,
     unknown: bool,
     original: &'a str,
+    /// Bytes of variable values looked up so far, and the most allowed.
+    substituted: usize,
+    limit: usize,
+    /// Over the limit: the string is unknown, and nothing more is looked up.
+    exhausted: bool,
 }
 
 fn is_name_start(c: char) -> bool {
@@ -56,6 +80,22 @@ fn is_name_char(c: char) -> bool {
 }
 
 impl Parser<'_> {
+    /// A variable's value, counted against the limit.
+    fn get(&mut self, name: &str) -> Option<String> {
+        if self.exhausted {
+            return None;
+        }
+        let value = (self.lookup)(name);
+        if let Some(v) = &value {
+            self.substituted = self.substituted.saturating_add(v.len());
+            if self.substituted > self.limit {
+                self.exhausted = true;
+                return None;
+            }
+        }
+        value
+    }
+
     fn err(&self, why: &'static str) -> InterpolationError {
         InterpolationError(self.original.to_string(), why)
     }
@@ -117,7 +157,7 @@ impl Parser<'_> {
     }
 
     fn value(&mut self, name: &str) -> String {
-        match (self.lookup)(name) {
+        match self.get(name) {
             Some(v) => v,
             None => {
                 self.unknown = true;
@@ -131,7 +171,7 @@ impl Parser<'_> {
             return Err(self.err("invalid variable name"));
         }
         let name = self.name();
-        let value = (self.lookup)(&name);
+        let value = self.get(&name);
         let next = self.chars.get(self.pos).copied();
         match next {
             Some('}') => {
@@ -233,6 +273,26 @@ mod tests {
         assert_eq!(run("${TAG:?must be set}"), known("1.27"));
         assert_eq!(run("${NOPE:-$ALSO_NOPE}"), Interpolated::Unknown);
         assert_eq!(run("${TAG:-$ALSO_NOPE}"), known("1.27"));
+    }
+
+    #[test]
+    fn substitution_is_bounded() {
+        let big = |_: &str| Some("x".repeat(1000));
+        let within = |text: &str, limit| interpolate_within(text, &big, limit).expect("valid");
+        assert_eq!(
+            within("${A}${A}", 2000),
+            (Interpolated::Known("x".repeat(2000)), 2000)
+        );
+        // Past the limit: unknown, not the default, and nothing more is
+        // looked up.
+        assert_eq!(
+            within("${A}${B:-safe}${C}", 1500),
+            (Interpolated::Unknown, 2000)
+        );
+        assert_eq!(
+            interpolate(&"$A".repeat(100), &big),
+            Ok(Interpolated::Unknown)
+        );
     }
 
     #[test]

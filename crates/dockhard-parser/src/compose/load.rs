@@ -5,7 +5,7 @@ pub(super) use crate::paths::normalize as normalize_path;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::interpolate::{Interpolated, interpolate};
+use super::interpolate::{Interpolated, MAX_SUBSTITUTED, interpolate_within};
 use super::merge::{self, merge_maps};
 use super::normalize;
 use super::schema;
@@ -137,6 +137,12 @@ pub fn load_project(paths: &[PathBuf], loader: &dyn Loader) -> Project {
         merge::strip_resets(&mut root);
         normalize::normalize(&root, &mut state.project, loader);
     }
+    // A cycle met from two services is one error.
+    let mut seen = std::collections::HashSet::new();
+    state
+        .project
+        .errors
+        .retain(|e| seen.insert((e.file, e.span, e.message.clone())));
     state.project
 }
 
@@ -159,34 +165,38 @@ impl State<'_> {
         });
     }
 
-    /// `.env` in the project directory: `KEY=VALUE` lines, `export` allowed,
-    /// quotes removed, `#` comments.
+    /// `.env` in the project directory, read as compose-go reads it (see
+    /// `dotenv`); what compose would stop at is an error at its place.
     fn read_dotenv(&mut self, dir: &Path) {
         let path = dir.join(".env");
         let Ok(text) = self.loader.read(&path) else {
             return;
         };
-        for line in text.lines() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
+        let loader = self.loader;
+        let (entries, error) = super::dotenv::parse(&text, &|name| loader.env(name));
+        for entry in entries {
+            match entry.value {
+                Some(v) => {
+                    self.dotenv.insert(entry.key, v);
+                }
+                None => {
+                    self.dotenv.remove(&entry.key);
+                }
             }
-            let line = line.strip_prefix("export ").unwrap_or(line);
-            let Some((key, value)) = line.split_once('=') else {
-                continue;
-            };
-            let value = value.trim();
-            let value = if let Some(v) = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
-                v.replace("\\n", "\n").replace("\\\"", "\"")
-            } else if let Some(v) = value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')) {
-                v.to_string()
-            } else {
-                // An unquoted value ends at ` #`.
-                value.split(" #").next().unwrap_or("").trim().to_string()
-            };
-            self.dotenv.insert(key.trim().to_string(), value);
         }
-        self.add_file(&path, text, FileRole::EnvFile, dir);
+        let id = self.add_file(&path, text, FileRole::EnvFile, dir);
+        if let Some(e) = error {
+            self.error(id, Span::from_range(e.range), e.message);
+        }
+    }
+
+    /// A file of the project as a message names it: relative to the
+    /// project's directory when under it.
+    fn shown(&self, path: &Path) -> String {
+        path.strip_prefix(normalize_path(&self.project.project_dir))
+            .unwrap_or(path)
+            .display()
+            .to_string()
     }
 
     fn lookup(&self, name: &str) -> Option<String> {
@@ -228,7 +238,15 @@ impl State<'_> {
         node.as_map()?;
         let node = lift_version_1(node);
         let mut tree = CNode::from_yaml(&node, id);
-        self.interpolate(&mut tree, id);
+        // What interpolation may take in for this file, in all: linear in
+        // its length (a scalar repeated by aliases, each taking in a large
+        // `.env` value, costs no more).
+        let mut budget = text.len().saturating_mul(16).saturating_add(8 << 20);
+        self.interpolate(&mut tree, id, &mut budget);
+        // While its own `include` and `extends` are applied, a file that
+        // another file extends (back) is seen as written: a service can still
+        // be resolved from it, and a cycle of `extends` is found.
+        self.loaded.insert(path.clone(), (id, Some(tree.clone())));
         self.stack.push(path.clone());
         self.apply_include(&mut tree, id, &path);
         self.apply_extends(&mut tree, id, &path);
@@ -237,14 +255,18 @@ impl State<'_> {
         Some(tree)
     }
 
-    fn interpolate(&mut self, node: &mut CNode, file: FileId) {
+    fn interpolate(&mut self, node: &mut CNode, file: FileId, budget: &mut usize) {
         match &mut node.value {
             CValue::Scalar(Scalar {
                 text: Some(text),
                 is_string: true,
             }) if text.contains('$') => {
-                let result = interpolate(text, &|name| self.lookup(name));
-                match result {
+                let limit = (*budget).min(MAX_SUBSTITUTED);
+                let result = interpolate_within(text, &|name| self.lookup(name), limit);
+                if let Ok((_, taken)) = &result {
+                    *budget = budget.saturating_sub(*taken);
+                }
+                match result.map(|(value, _)| value) {
                     Ok(Interpolated::Known(v)) => *text = v,
                     Ok(Interpolated::Unknown) => {
                         node.value = CValue::Scalar(Scalar {
@@ -264,12 +286,12 @@ impl State<'_> {
             }
             CValue::Seq(items) => {
                 for item in items {
-                    self.interpolate(item, file);
+                    self.interpolate(item, file, budget);
                 }
             }
             CValue::Map(entries) => {
                 for (_, v) in entries {
-                    self.interpolate(v, file);
+                    self.interpolate(v, file, budget);
                 }
             }
             _ => {}
@@ -315,11 +337,16 @@ impl State<'_> {
                     continue;
                 }
                 let included = normalize_path(&dir.join(&rel));
-                if self.stack.contains(&included) {
+                if let Some(at) = self.stack.iter().position(|p| *p == included) {
+                    let cycle: Vec<String> = self.stack[at..]
+                        .iter()
+                        .chain(std::iter::once(&included))
+                        .map(|p| self.shown(p))
+                        .collect();
                     self.error(
                         file,
                         origin.span,
-                        format!("include cycle: `{rel}` includes this file"),
+                        format!("include cycle: {}", cycle.join(" → ")),
                     );
                     continue;
                 }
@@ -330,11 +357,11 @@ impl State<'_> {
                         included.parent().map(Path::to_path_buf).unwrap_or_default()
                     });
                 let Some(sub) = self.load(&included, FileRole::Referenced, &base) else {
-                    if self.loader.read(&included).is_err() {
+                    if let Err(e) = self.loader.read(&included) {
                         self.error(
                             file,
                             origin.span,
-                            format!("cannot read included file `{rel}`"),
+                            format!("cannot read included file `{rel}`: {e}"),
                         );
                     }
                     continue;
@@ -413,11 +440,27 @@ impl State<'_> {
             return Some(service);
         };
         let key = (path.to_path_buf(), name.to_string());
-        if chain.contains(&key) {
+        if let Some(at) = chain.iter().position(|k| *k == key) {
+            let one_file = chain[at..].iter().all(|(p, _)| p == path);
+            let cycle: Vec<String> = chain[at..]
+                .iter()
+                .chain(std::iter::once(&key))
+                .map(|(p, n)| {
+                    if one_file {
+                        format!("`{n}`")
+                    } else {
+                        format!("`{n}` ({})", self.shown(p))
+                    }
+                })
+                .collect();
+            // A block mapping has no span of its own: its `service:` has.
+            let span = extends
+                .get("service")
+                .map_or(extends.origin.span, |s| s.origin.span);
             self.error(
                 file,
-                extends.origin.span,
-                format!("service `{name}`: circular `extends`"),
+                span,
+                format!("circular `extends`: {}", cycle.join(" → ")),
             );
             return Some(without(&service, "extends"));
         }
@@ -474,11 +517,11 @@ impl State<'_> {
                         }
                     }
                     None => {
-                        if self.loader.read(&other).is_err() {
+                        if let Err(e) = self.loader.read(&other) {
                             self.error(
                                 file,
                                 origin.span,
-                                format!("cannot read extended file `{rel}`"),
+                                format!("cannot read extended file `{rel}`: {e}"),
                             );
                         }
                         None

@@ -5,6 +5,7 @@
 //! [`NetworkSpec`](crate::spec::NetworkSpec), every value with the file and
 //! span where it was written.
 
+mod dotenv;
 pub mod interpolate;
 mod load;
 mod merge;

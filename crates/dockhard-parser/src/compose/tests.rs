@@ -220,6 +220,40 @@ fn include_cycles_and_missing_extends_are_errors() {
 }
 
 #[test]
+fn extends_and_include_cycles_are_named() {
+    let mem = Mem::new(&[
+        (
+            "/p/compose.yaml",
+            "include:\n  - self.yaml\nservices:\n  web:\n    extends:\n      file: other.yaml\n      service: base\n  a:\n    image: x\n    extends: b\n  b:\n    extends: a\n  me:\n    image: x\n    extends: me\n",
+        ),
+        (
+            "/p/other.yaml",
+            "services:\n  base:\n    image: x\n    extends:\n      file: compose.yaml\n      service: web\n  fine:\n    extends:\n      file: compose.yaml\n      service: a\n",
+        ),
+        ("/p/self.yaml", "include:\n  - self.yaml\n"),
+    ]);
+    let p = load(&mem, &["/p/compose.yaml"]);
+    let msgs: Vec<&str> = p.errors.iter().map(|e| e.message.as_str()).collect();
+    for expected in [
+        "include cycle: self.yaml → self.yaml",
+        "circular `extends`: `base` (other.yaml) → `web` (compose.yaml) → `base` (other.yaml)",
+        "circular `extends`: `a` → `b` → `a`",
+        "circular `extends`: `me` → `me`",
+    ] {
+        assert!(msgs.contains(&expected), "{expected}\n{msgs:?}");
+    }
+    assert_eq!(
+        msgs.iter().filter(|m| m.contains("`a` → `b`")).count(),
+        1,
+        "{msgs:?}"
+    );
+    // Every service is still there, its own keys kept.
+    for name in ["web", "a", "b", "me"] {
+        assert!(p.services.iter().any(|s| s.name == name), "{name}");
+    }
+}
+
+#[test]
 fn invalid_yaml_is_an_error_with_a_span() {
     let mem = Mem::new(&[("/p/compose.yaml", "services:\n  web:\n    image: [x\n")]);
     let p = load(&mem, &["/p/compose.yaml"]);

@@ -49,18 +49,30 @@ pub enum ExpandError {
     TooDeep,
 }
 
-/// A value longer than this is not built: the word is unknown. (BuildKit
-/// would build it; a linter need not, and `ENV A=$A$A` on each of 64
-/// lines would not fit in memory.)
-pub const MAX_VALUE_LEN: usize = 64 * 1024;
+/// How many bytes of variable values one word may take in: past this, its
+/// value is unknown. `ENV A=$A$A` repeated doubles a value each line; without
+/// a bound forty lines would ask for a terabyte.
+pub const MAX_SUBSTITUTED: usize = 64 * 1024;
 
 /// `${a:-${b:-...}}` nested deeper than this is refused (the lexer recurses
 /// once per level).
 pub const MAX_NESTING: usize = 64;
 
 /// Evaluates `raw` with `env`: `Ok(Some(value))` when known, `Ok(None)` when it
-/// depends on an unknown value.
+/// depends on an unknown value (or takes in more than [`MAX_SUBSTITUTED`]
+/// bytes of variable values).
 pub fn evaluate(raw: &str, escape: char, env: &dyn Env) -> Result<Option<String>, ExpandError> {
+    evaluate_within(raw, escape, env, MAX_SUBSTITUTED).map(|(value, _)| value)
+}
+
+/// [`evaluate`], taking in at most `limit` bytes of variable values; also
+/// returns how many it took in.
+pub fn evaluate_within(
+    raw: &str,
+    escape: char,
+    env: &dyn Env,
+    limit: usize,
+) -> Result<(Option<String>, usize), ExpandError> {
     let mut lexer = Lexer {
         chars: raw.chars().collect(),
         pos: 0,
@@ -68,9 +80,13 @@ pub fn evaluate(raw: &str, escape: char, env: &dyn Env) -> Result<Option<String>
         env,
         unknown: false,
         depth: 0,
+        substituted: 0,
+        limit,
+        exhausted: false,
     };
     let value = lexer.word(None)?;
-    Ok((!lexer.unknown).then_some(value))
+    let known = !lexer.unknown && !lexer.exhausted;
+    Ok((known.then_some(value), lexer.substituted))
 }
 
 /// The value of a word that references no variable (quotes and escapes
@@ -87,9 +103,30 @@ struct Lexer<'a> {
     unknown: bool,
     /// Substitutions open around the current position.
     depth: usize,
+    /// Bytes of variable values looked up so far, and the most allowed.
+    substituted: usize,
+    limit: usize,
+    /// Over the limit: the word is unknown, and nothing more is looked up.
+    exhausted: bool,
 }
 
 impl Lexer<'_> {
+    /// A variable's value, counted against the limit.
+    fn lookup(&mut self, name: &str) -> Lookup {
+        if self.exhausted {
+            return Lookup::Unknown;
+        }
+        let value = self.env.lookup(name);
+        if let Lookup::Value(v) = &value {
+            self.substituted = self.substituted.saturating_add(v.len());
+            if self.substituted > self.limit {
+                self.exhausted = true;
+                return Lookup::Unknown;
+            }
+        }
+        value
+    }
+
     fn peek(&self) -> Option<char> {
         self.chars.get(self.pos).copied()
     }
@@ -124,7 +161,6 @@ impl Lexer<'_> {
                     out.push(c);
                 }
             }
-            self.cap(&mut out);
         }
         if stop.is_some() {
             return Err(ExpandError::Unterminated("'}'"));
@@ -171,15 +207,6 @@ impl Lexer<'_> {
                     out.push(c);
                 }
             }
-            self.cap(&mut out);
-        }
-    }
-
-    /// A value grown over [`MAX_VALUE_LEN`] is dropped: the word is unknown.
-    fn cap(&mut self, out: &mut String) {
-        if out.len() > MAX_VALUE_LEN {
-            self.unknown = true;
-            out.clear();
         }
     }
 
@@ -227,12 +254,12 @@ impl Lexer<'_> {
             if name.is_empty() {
                 return Ok("$".to_string());
             }
-            let value = self.env.lookup(&name);
+            let value = self.lookup(&name);
             return Ok(self.resolve(value));
         }
         self.pos += 1;
         let name = self.name();
-        let value = self.env.lookup(&name);
+        let value = self.lookup(&name);
         match self.next() {
             Some('}') => Ok(self.resolve(value)),
             Some(':') => {
@@ -350,6 +377,17 @@ mod tests {
         assert_eq!(eval("${LATER:-root}"), None);
         assert_eq!(eval("${NOPE:-$LATER}"), None);
         assert_eq!(eval("${USER:-$LATER}").as_deref(), Some("app"));
+    }
+
+    #[test]
+    fn substitution_is_bounded() {
+        let env = |_: &str| Lookup::Value("x".repeat(1000));
+        let within = |raw: &str, limit| evaluate_within(raw, '\\', &env, limit).expect("valid");
+        assert_eq!(within("$A$A", 2000), (Some("x".repeat(2000)), 2000));
+        // One byte more is unknown, and the rest is not looked up.
+        assert_eq!(within("$A$A$A$A", 1999), (None, 2000));
+        assert_eq!(within("${A:-$B}${C}", 500).0, None);
+        assert_eq!(evaluate(&"$A".repeat(100), '\\', &env), Ok(None));
     }
 
     #[test]

@@ -36,16 +36,17 @@ pub struct Dockerfile {
     pub stages: Vec<Stage>,
     /// Errors BuildKit would reject the file for.
     pub errors: Vec<SyntaxError>,
-    /// The ARG and ENV definitions with their values, for
-    /// [`Dockerfile::evaluate_at`].
-    pub(crate) bindings: stages::Bindings,
+    /// The values of every ARG and ENV, for [`Dockerfile::scope_at`].
+    pub(crate) variables: stages::Variables,
+    /// By stage index: whether the final image builds on it.
+    pub(crate) in_final_image: Vec<bool>,
 }
 
 impl Dockerfile {
     /// Parses a Dockerfile. Never fails: problems are in [`Dockerfile::errors`].
     pub fn parse(source: &str) -> Dockerfile {
         let mut df = lexer::parse(source);
-        stages::build_stages(&mut df);
+        stages::build_stages(&mut df, source.len());
         build::parse_scripts(&mut df, source);
         df
     }

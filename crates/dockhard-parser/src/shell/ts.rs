@@ -2,7 +2,7 @@
 
 use std::cell::RefCell;
 
-use tree_sitter::{Node, Parser};
+use tree_sitter::{Node, Parser, TreeCursor};
 
 use super::{
     Assignment, Command, HeredocInput, Op, Origin, Redirect, SHELLS, Script, Word, argv_start,
@@ -103,6 +103,7 @@ fn parse_nested(
         pending: Op::Seq,
         origin,
         nesting,
+        cursors: Vec::new(),
     };
     walker.walk(root);
     walker.script
@@ -132,14 +133,17 @@ struct Walker<'a> {
     origin: Origin,
     /// How deep the walk is (see [`MAX_NESTING`]).
     nesting: usize,
+    /// Tree cursors to reuse, one per level of `walk_children` in use:
+    /// walking a tree allocates no cursor per node.
+    cursors: Vec<TreeCursor<'a>>,
 }
 
-impl Walker<'_> {
+impl<'a> Walker<'a> {
     fn span(&self, node: Node) -> Span {
         self.text.span(node.start_byte(), node.end_byte())
     }
 
-    fn walk(&mut self, node: Node) {
+    fn walk(&mut self, node: Node<'a>) {
         if self.nesting >= MAX_NESTING {
             self.script.has_errors = true;
             return;
@@ -156,7 +160,7 @@ impl Walker<'_> {
 
     /// `a && b || c` nests to the left, one level per operator: walked as
     /// the sequence it is, so that a long list does not deepen the walk.
-    fn list(&mut self, node: Node) {
+    fn list(&mut self, node: Node<'a>) {
         let mut chain = vec![node];
         let mut first = node;
         while let Some(child) = first.child(0)
@@ -168,7 +172,7 @@ impl Walker<'_> {
         let mut rest = Vec::new();
         while let Some(level) = chain.pop() {
             let mut cursor = level.walk();
-            let mut children: Vec<Node> = level.children(&mut cursor).collect();
+            let mut children: Vec<Node<'a>> = level.children(&mut cursor).collect();
             if level != first && !children.is_empty() {
                 children.remove(0);
             }
@@ -181,7 +185,7 @@ impl Walker<'_> {
         }
     }
 
-    fn walk_node(&mut self, node: Node) {
+    fn walk_node(&mut self, node: Node<'a>) {
         match node.kind() {
             "list" => self.list(node),
             "command" => self.command(node, &[]),
@@ -208,8 +212,7 @@ impl Walker<'_> {
                                     self.script.commands[i].redirects.push(r);
                                 }
                             }
-                            let command = self.script.commands[i].clone();
-                            self.shell_heredocs(&command);
+                            self.shell_heredocs(i);
                         }
                     }
                     None => {}
@@ -278,12 +281,23 @@ impl Walker<'_> {
         }
     }
 
-    fn walk_children(&mut self, node: Node) {
-        let mut cursor = node.walk();
-        let children: Vec<Node> = node.children(&mut cursor).collect();
-        for child in children {
-            self.walk(child);
+    fn walk_children(&mut self, node: Node<'a>) {
+        let mut cursor = match self.cursors.pop() {
+            Some(mut c) => {
+                c.reset(node);
+                c
+            }
+            None => node.walk(),
+        };
+        if cursor.goto_first_child() {
+            loop {
+                self.walk(cursor.node());
+                if !cursor.goto_next_sibling() {
+                    break;
+                }
+            }
         }
+        self.cursors.push(cursor);
     }
 
     fn new_pipeline(&mut self) -> u32 {
@@ -292,15 +306,18 @@ impl Walker<'_> {
         id
     }
 
-    fn command(&mut self, node: Node, extra_redirects: &[Node]) {
+    fn command(&mut self, node: Node<'a>, extra_redirects: &[Node<'a>]) {
         let mut words = Vec::new();
         let mut word_nodes = Vec::new();
         let mut assignments = Vec::new();
         let mut redirects = Vec::new();
         let mut nested = Vec::new();
         let mut cursor = node.walk();
-        for (i, child) in node.children(&mut cursor).enumerate() {
-            let field = node.field_name_for_child(i as u32);
+        let mut more = cursor.goto_first_child();
+        while more {
+            let child = cursor.node();
+            let field = cursor.field_name();
+            more = cursor.goto_next_sibling();
             match child.kind() {
                 "variable_assignment" => {
                     assignments.push(self.assignment_word(child));
@@ -362,7 +379,7 @@ impl Walker<'_> {
         } else {
             None
         };
-        let reader = (string_arg.is_none()).then(|| command.clone());
+        let index = self.script.commands.len();
         self.script.commands.push(command);
         for n in nested {
             self.walk(n);
@@ -381,9 +398,10 @@ impl Walker<'_> {
                 self.nesting,
             );
             self.append(script);
-        } else if let Some(command) = reader {
-            self.shell_heredocs(&command);
-            if command.program().is_some_and(|p| SHELLS.contains(&p)) && reads_stdin(&command) {
+        } else if string_arg.is_none() {
+            self.shell_heredocs(index);
+            let command = &self.script.commands[index];
+            if command.program().is_some_and(|p| SHELLS.contains(&p)) && reads_stdin(command) {
                 for r in extra_redirects {
                     self.native_heredoc(*r);
                 }
@@ -413,8 +431,12 @@ impl Walker<'_> {
         }
     }
 
-    /// Parses the heredocs a shell reads as scripts (`bash <<EOF`).
-    fn shell_heredocs(&mut self, command: &Command) {
+    /// Parses the heredocs a shell reads as scripts (`bash <<EOF`): the
+    /// shell is the script's command at `index`.
+    fn shell_heredocs(&mut self, index: usize) {
+        let Some(command) = self.script.commands.get(index) else {
+            return;
+        };
         let shell = command.program().is_some_and(|p| SHELLS.contains(&p));
         if !shell || !reads_stdin(command) {
             return;

@@ -1,6 +1,7 @@
 //! One rule per file, grouped by the catalogue's topics.
 
 pub mod build;
+pub mod daemon;
 pub mod filesystem;
 pub mod host;
 pub mod image;

@@ -112,19 +112,19 @@ pub fn summary_line(outcome: &Outcome, elapsed: Duration) -> String {
 }
 
 /// `path:line:col: severity[CODE] message`
-pub fn concise(outcome: &Outcome) -> String {
-    let mut out = String::new();
+pub fn concise(outcome: &Outcome, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     for d in &outcome.diagnostics {
         let lc = d.file.line_col(d.span.start);
-        out.push_str(&format!(
-            "{}:{}:{}: {}[{}] {}\n",
+        writeln!(
+            out,
+            "{}:{}:{}: {}[{}] {}",
             d.file.display_path(),
             lc.line,
             lc.column,
             d.severity,
             d.code,
             d.message
-        ));
+        )?;
     }
-    out
+    Ok(())
 }

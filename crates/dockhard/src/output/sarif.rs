@@ -2,11 +2,14 @@
 //! SARIF viewers), built with `serde-sarif`'s types.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::Path;
 
 use dockhard_parser::Span;
 use dockhard_rules::{Diagnostic, RULES, RuleMeta, Severity, SourceFile, registry, rule};
-use serde_json::json;
+use serde::Serialize;
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+use serde_json::{Map, Value, json};
 use serde_sarif::sarif::{
     ArtifactChange, ArtifactContent, ArtifactLocation, Fix, Location, Message,
     MultiformatMessageString, PhysicalLocation, PropertyBag, Region, ReportingConfiguration,
@@ -253,7 +256,7 @@ fn result(d: &Diagnostic, rule_index: usize, fingerprint: String) -> SarifResult
     r
 }
 
-pub fn sarif(outcome: &Outcome, cwd: &Path) -> Result<String, String> {
+pub fn sarif(outcome: &Outcome, cwd: &Path, out: &mut dyn Write) -> std::io::Result<()> {
     // The rules with results, in code order, and each one's index.
     let mut codes: Vec<(&'static str, &'static str)> = outcome
         .diagnostics
@@ -282,13 +285,6 @@ pub fn sarif(outcome: &Outcome, cwd: &Path) -> Result<String, String> {
         })
         .collect();
 
-    let results: Vec<SarifResult> = outcome
-        .diagnostics
-        .iter()
-        .zip(fingerprints(&outcome.diagnostics))
-        .map(|(d, fp)| result(d, index.get(d.code).copied().unwrap_or(0), fp))
-        .collect();
-
     let driver = ToolComponent::builder()
         .name("dockhard")
         .version(env!("CARGO_PKG_VERSION"))
@@ -301,9 +297,9 @@ pub fn sarif(outcome: &Outcome, cwd: &Path) -> Result<String, String> {
         SRCROOT.to_string(),
         ArtifactLocation::builder().uri(file_uri(cwd, true)).build(),
     );
+    // The run without its results, which are written one at a time.
     let run = Run::builder()
         .tool(Tool::builder().driver(driver).build())
-        .results(results)
         .column_kind(json!("unicodeCodePoints"))
         .original_uri_base_ids(base_ids)
         .build();
@@ -312,9 +308,93 @@ pub fn sarif(outcome: &Outcome, cwd: &Path) -> Result<String, String> {
         .version(json!("2.1.0"))
         .runs(vec![run])
         .build();
-    let mut s = serde_json::to_string_pretty(&log).map_err(|e| e.to_string())?;
-    s.push('\n');
-    Ok(s)
+    let Value::Object(log) = serde_json::to_value(&log)? else {
+        return Err(std::io::Error::other("a SARIF log is an object"));
+    };
+    let results = Results {
+        diagnostics: &outcome.diagnostics,
+        fingerprints: fingerprints(&outcome.diagnostics),
+        index,
+    };
+    serde_json::to_writer_pretty(
+        &mut *out,
+        &Log {
+            log: &log,
+            results: &results,
+        },
+    )?;
+    out.write_all(b"\n")
+}
+
+/// The results, each built as it is written.
+struct Results<'a> {
+    diagnostics: &'a [Diagnostic],
+    fingerprints: Vec<String>,
+    index: BTreeMap<&'a str, usize>,
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.diagnostics.len()))?;
+        for (d, fp) in self.diagnostics.iter().zip(&self.fingerprints) {
+            let i = self.index.get(d.code).copied().unwrap_or(0);
+            seq.serialize_element(&result(d, i, fp.clone()))?;
+        }
+        seq.end()
+    }
+}
+
+/// The log with the results put into its one run, where `serde-sarif`
+/// would put them (its fields are in alphabetical order).
+struct Log<'a> {
+    log: &'a Map<String, Value>,
+    results: &'a Results<'a>,
+}
+
+struct RunWithResults<'a> {
+    run: &'a Map<String, Value>,
+    results: &'a Results<'a>,
+}
+
+impl Serialize for Log<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.log.len()))?;
+        for (key, value) in self.log {
+            match (key.as_str(), value) {
+                ("runs", Value::Array(runs)) => {
+                    let runs: Vec<RunWithResults> = runs
+                        .iter()
+                        .filter_map(Value::as_object)
+                        .map(|run| RunWithResults {
+                            run,
+                            results: self.results,
+                        })
+                        .collect();
+                    map.serialize_entry(key, &runs)?;
+                }
+                _ => map.serialize_entry(key, value)?,
+            }
+        }
+        map.end()
+    }
+}
+
+impl Serialize for RunWithResults<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.run.len() + 1))?;
+        let mut written = false;
+        for (key, value) in self.run {
+            if !written && key.as_str() > "results" {
+                map.serialize_entry("results", self.results)?;
+                written = true;
+            }
+            map.serialize_entry(key, value)?;
+        }
+        if !written {
+            map.serialize_entry("results", self.results)?;
+        }
+        map.end()
+    }
 }
 
 #[cfg(test)]

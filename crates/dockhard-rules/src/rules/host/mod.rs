@@ -21,7 +21,7 @@ pub(crate) struct Affecting {
 pub(crate) fn affecting(data: &DataSet, component: &str, version: &Version) -> Vec<Affecting> {
     let t = &data.cves;
     let mut out: Vec<Affecting> = Vec::new();
-    for row in &t.rows {
+    for row in t.rows() {
         if t.cell(row, "component") != component {
             continue;
         }

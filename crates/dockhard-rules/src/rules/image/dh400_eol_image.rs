@@ -137,15 +137,14 @@ fn join(items: &[String]) -> String {
 
 fn check(cx: &mut DockerfileContext<'_>) {
     let uses = dockerfile_images(cx.dockerfile);
-    let mut seen: Vec<Span> = Vec::new();
+    let mut seen: std::collections::HashSet<Span> = std::collections::HashSet::new();
     for image in uses {
         let Some(reference) = image.reference.as_deref() else {
             continue;
         };
-        if seen.contains(&image.span) {
+        if !seen.insert(image.span) {
             continue;
         }
-        seen.push(image.span);
         let subject = match image.kind {
             ImageUseKind::From => format!("`{reference}`"),
             ImageUseKind::CopyFrom => format!("files are copied from `{reference}`, which"),

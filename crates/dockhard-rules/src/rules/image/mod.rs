@@ -65,6 +65,7 @@ pub(crate) fn dockerfile_references<'a>(
     source: &'a str,
 ) -> Vec<(Span, Reference<'a>)> {
     let mut out: Vec<(Span, Reference<'a>)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for ImageUse {
         kind,
         reference,
@@ -75,7 +76,7 @@ pub(crate) fn dockerfile_references<'a>(
         let Some(value) = reference.filter(|r| !r.trim().is_empty()) else {
             continue;
         };
-        if out.iter().any(|(s, _)| *s == span) {
+        if !seen.insert(span) {
             continue;
         }
         let written = differs(source.get(span.range()).unwrap_or(""), &value);

@@ -8,7 +8,10 @@ declare_rule! {
     /// document that expands past the alias budget (a "billion laughs"), a key
     /// the compose specification does not know, a value of the wrong type for a
     /// known key (`cap_add: SYS_ADMIN` instead of a list), an invalid
-    /// interpolation (`${`), a circular `extends` or `include`.
+    /// interpolation (`${`), a circular `extends` or `include` (the message
+    /// names the cycle), YAML nested deeper than the reader follows, and a
+    /// project `.env` that compose cannot read (an unterminated quote, a key
+    /// with a space), at its place in the `.env` file.
     ///
     /// ## Why is this bad?
     /// The project cannot start, and no other rule can judge a file it cannot

@@ -3,9 +3,25 @@ use crate::rule::Source;
 
 declare_rule! {
     /// ## What it does
-    /// Reports an input file that cannot be read: permission denied, not UTF-8
-    /// text, or over the size limit (10 MiB). The finding points at the first
-    /// byte that is not UTF-8, when that is the reason.
+    /// Reports an input that cannot be read (permission denied, over the
+    /// size limit, not UTF-8 text, not a regular file, or lines that end in
+    /// carriage returns alone), and why:
+    ///
+    /// - permission denied or an I/O error, for a file or for a directory of
+    ///   the walk (whose files are then unknown);
+    /// - over the size limit: 10 MiB unless `max-file-size` in dockhard.toml
+    ///   says otherwise (checked before reading, and enforced while reading,
+    ///   standard input included);
+    /// - not UTF-8 text: an invalid byte, a NUL byte, or UTF-16 where the
+    ///   tool that reads the file does not read it (a Dockerfile, a script;
+    ///   compose files and `daemon.json` in UTF-16 with a byte-order mark are
+    ///   read, as compose and dockerd read them);
+    /// - not a regular file: a FIFO or a device named on the command line,
+    ///   which could block or never end, is not opened for reading;
+    /// - a script or Makefile whose lines end in carriage returns alone: the
+    ///   shell and make read it as one line.
+    ///
+    /// The finding points at the byte at fault when there is one.
     ///
     /// ## Why is this bad?
     /// A file that is not read is not checked: without this finding, a

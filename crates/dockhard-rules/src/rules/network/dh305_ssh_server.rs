@@ -180,7 +180,7 @@ fn starts_server(cmd: &Command) -> Option<String> {
 fn check_dockerfile(cx: &mut DockerfileContext<'_>) {
     let df = cx.dockerfile;
     for (idx, instruction) in df.instructions.iter().enumerate() {
-        let stage = df.stages.iter().find(|s| s.instructions.contains(&idx));
+        let stage = df.stage_of(idx);
         check_instruction(cx, instruction, stage.map(|s| (s, idx)));
     }
 }

@@ -95,7 +95,7 @@ const URL_HELP: &str = "take the password out of the value: pass it with \
 fn check(cx: &mut DockerfileContext<'_>) {
     let df = cx.dockerfile;
     for (index, instruction) in df.instructions.iter().enumerate() {
-        let stage = df.stages.iter().find(|s| s.instructions.contains(&index));
+        let stage = df.stage_of(index);
         check_instruction(cx, df, stage, index, instruction, false);
     }
 }

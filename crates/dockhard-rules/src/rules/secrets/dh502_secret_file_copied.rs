@@ -74,7 +74,7 @@ declare_rule! {
 fn check(cx: &mut DockerfileContext<'_>) {
     let df = cx.dockerfile;
     for (index, instruction) in df.instructions.iter().enumerate() {
-        let stage = df.stages.iter().find(|s| s.instructions.contains(&index));
+        let stage = df.stage_of(index);
         check_instruction(cx, df, stage, index, instruction, false);
     }
 }

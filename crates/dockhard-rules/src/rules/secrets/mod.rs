@@ -5,8 +5,6 @@ mod names;
 
 use dockhard_parser::dockerfile::{Dockerfile, Stage};
 
-use crate::analysis::stage_chain;
-
 /// How a message names a build stage that the final image does not build
 /// on (`build stage `builder``, `build stage 2`): its files and its
 /// configuration stay in the build cache and in an image built with
@@ -14,8 +12,7 @@ use crate::analysis::stage_chain;
 /// image, the ARGs before the first FROM and ONBUILD triggers.
 pub(crate) fn build_stage(df: &Dockerfile, stage: Option<&Stage>) -> Option<String> {
     let stage = stage?;
-    let last = df.final_stage()?;
-    if stage_chain(df, last).iter().any(|s| s.index == stage.index) {
+    if df.in_final_image(stage) {
         return None;
     }
     Some(match &stage.name {
