@@ -209,9 +209,14 @@ impl MappedText {
     /// Offset in the assembled text of a source offset, if that source byte
     /// was copied into it (or stands in a replaced range).
     pub fn text_offset(&self, source: u32) -> Option<usize> {
+        let contains = |s: &&Segment| s.source <= source && source < s.source_end();
+        // Pieces usually come in source order (a logical line, a recipe):
+        // a binary search finds the piece; otherwise, every piece is tried.
+        let at = self.segments.partition_point(|s| s.source_end() <= source);
         self.segments
-            .iter()
-            .find(|s| s.source <= source && source < s.source_end())
+            .get(at)
+            .filter(contains)
+            .or_else(|| self.segments.iter().find(contains))
             .map(|s| {
                 if s.copy {
                     (s.text + (source - s.source)) as usize
@@ -225,9 +230,12 @@ impl MappedText {
     /// for an unknown value.
     pub fn has_unknown(&self, start: usize, end: usize) -> bool {
         let (start, end) = (start as u32, end as u32);
-        self.segments
+        // Segments are in text order and do not overlap.
+        let first = self.segments.partition_point(|s| s.text_end() <= start);
+        self.segments[first..]
             .iter()
-            .any(|s| s.unknown && s.text < end && start < s.text_end())
+            .take_while(|s| s.text < end)
+            .any(|s| s.unknown && start < s.text_end())
     }
 
     /// Whether any placeholder for an unknown value is in the text.

@@ -98,9 +98,21 @@ pub struct LineCol {
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     line_starts: Vec<u32>,
+    /// `chars[k]`: the characters in the first `k * CHUNK` bytes, so that a
+    /// column is counted over at most `CHUNK` bytes however long its line
+    /// (a minified file's one line with thousands of findings on it).
+    chars: Vec<u32>,
     /// Length of a leading UTF-8 byte-order mark, which editors do not show
     /// and so is not a column.
     bom: u32,
+}
+
+/// Bytes between two entries of [`LineIndex::chars`].
+const CHUNK: usize = 1024;
+
+/// Whether a byte starts a character (is not a UTF-8 continuation byte).
+fn starts_char(b: u8) -> bool {
+    b & 0xC0 != 0x80
 }
 
 impl LineIndex {
@@ -117,12 +129,34 @@ impl LineIndex {
                 line_starts.push(i as u32 + 1);
             }
         }
+        let mut chars = Vec::with_capacity(source.len() / CHUNK + 1);
+        let mut count = 0u32;
+        for chunk in source.as_bytes().chunks(CHUNK) {
+            chars.push(count);
+            count += chunk.iter().filter(|b| starts_char(**b)).count() as u32;
+        }
         let bom = if source.starts_with('\u{FEFF}') {
             '\u{FEFF}'.len_utf8() as u32
         } else {
             0
         };
-        LineIndex { line_starts, bom }
+        LineIndex {
+            line_starts,
+            chars,
+            bom,
+        }
+    }
+
+    /// The characters of `source` before byte `offset` (which must be on a
+    /// character boundary).
+    fn chars_before(&self, source: &str, offset: usize) -> usize {
+        let k = offset / CHUNK;
+        let base = self.chars.get(k).copied().unwrap_or(0) as usize;
+        let from = (k * CHUNK).min(offset);
+        base + source.as_bytes()[from..offset]
+            .iter()
+            .filter(|b| starts_char(**b))
+            .count()
     }
 
     /// Zero-based line number of a byte offset.
@@ -153,7 +187,11 @@ impl LineIndex {
         while end > start && !source.is_char_boundary(end) {
             end -= 1;
         }
-        let column = source.get(start..end).map_or(0, |s| s.chars().count()) as u32 + 1;
+        let column = if start <= end && end <= source.len() {
+            (self.chars_before(source, end) - self.chars_before(source, start)) as u32 + 1
+        } else {
+            1
+        };
         LineCol {
             line: line as u32 + 1,
             column,
@@ -178,6 +216,34 @@ mod tests {
             idx.line_col(src, src.len() as u32),
             LineCol { line: 3, column: 1 }
         );
+    }
+
+    #[test]
+    fn columns_on_long_lines_count_characters_across_chunks() {
+        // Multi-byte characters straddling the index's chunk boundaries.
+        let line: String = (0..3_000)
+            .map(|i| match i % 5 {
+                0 => 'é',
+                1 => '€',
+                2 => '𝄞',
+                _ => 'x',
+            })
+            .collect();
+        let src = format!("a\n{line}\n{line}");
+        let idx = LineIndex::new(&src);
+        for (offset, _) in src.char_indices().step_by(7) {
+            let line = idx.line_of(offset as u32);
+            let start = idx.line_start(line) as usize;
+            let expected = src[start..offset].chars().count() as u32 + 1;
+            assert_eq!(
+                idx.line_col(&src, offset as u32).column,
+                expected,
+                "{offset}"
+            );
+        }
+        // Inside a character: the column of the character.
+        let inside = src.find('€').map_or(0, |i| i + 1) as u32;
+        assert_eq!(idx.line_col(&src, inside), idx.line_col(&src, inside - 1));
     }
 
     #[test]

@@ -251,11 +251,24 @@ fn read_config_text(path: &Path) -> Result<String, String> {
 
 /// Reads a configuration file and the ones it extends.
 pub fn load_config(path: &Path) -> Result<Config, Vec<ConfigError>> {
-    load_chain(path, &mut Vec::new())
+    load_config_with(path, &read_config_text)
 }
 
-fn load_chain(path: &Path, seen: &mut Vec<PathBuf>) -> Result<Config, Vec<ConfigError>> {
-    let text = read_config_text(path).map_err(|message| {
+/// [`load_config`] with the files read by `read`, which gives a file's
+/// text or why it cannot (tests and fuzzing read from memory).
+pub fn load_config_with(
+    path: &Path,
+    read: &dyn Fn(&Path) -> Result<String, String>,
+) -> Result<Config, Vec<ConfigError>> {
+    load_chain(path, &mut Vec::new(), read)
+}
+
+fn load_chain(
+    path: &Path,
+    seen: &mut Vec<PathBuf>,
+    read: &dyn Fn(&Path) -> Result<String, String>,
+) -> Result<Config, Vec<ConfigError>> {
+    let text = read(path).map_err(|message| {
         vec![ConfigError {
             file: SourceFile::new(path, String::new()),
             span: None,
@@ -283,7 +296,7 @@ fn load_chain(path: &Path, seen: &mut Vec<PathBuf>) -> Result<Config, Vec<Config
                 Options::default()
             } else {
                 seen.push(path.to_path_buf());
-                match load_chain(&target, seen) {
+                match load_chain(&target, seen, read) {
                     Ok(base) => base.options,
                     Err(mut errs) => {
                         if errs.iter().all(|e| e.file.text.is_empty()) {

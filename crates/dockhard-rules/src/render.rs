@@ -18,8 +18,7 @@ impl SourceCode for SourceFile {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let text = self.shown.as_ref().unwrap_or(&self.text);
-        let inner = text.read_span(span, context_lines_before, context_lines_after)?;
+        let inner = self.snippet(span, context_lines_before, context_lines_after)?;
         Ok(Box::new(MietteSpanContents::new_named(
             self.display_path(),
             inner.data(),
@@ -28,6 +27,95 @@ impl SourceCode for SourceFile {
             inner.column(),
             inner.line_count(),
         )))
+    }
+}
+
+/// A snippet longer than this (a minified line, a generated script's one
+/// line) is cut to the span and [`SNIPPET_MARGIN`] bytes around it.
+const MAX_SNIPPET: usize = 16 * 1024;
+const SNIPPET_MARGIN: usize = 512;
+
+impl SourceFile {
+    /// Line breaks before byte `offset`: miette counts them in the text it
+    /// shows, where a lone `\r` is a `\n`, as [`LineIndex`] counts them.
+    ///
+    /// [`LineIndex`]: dockhard_parser::span::LineIndex
+    fn breaks_before(&self, offset: usize) -> usize {
+        self.index.line_of(offset as u32)
+    }
+
+    /// Where the line holding byte `offset` starts.
+    fn miette_line_start(&self, offset: usize) -> usize {
+        self.index.line_start(self.index.line_of(offset as u32)) as usize
+    }
+
+    /// What miette's own `read_span` gives for the whole text, computed on
+    /// the lines around the span: miette scans from the start of the text,
+    /// which made rendering n findings of a long file n times its length.
+    /// The window starts at a line start with enough lines before the span,
+    /// so its offsets and line numbers are miette's shifted by the window's
+    /// start. A snippet that would be longer than [`MAX_SNIPPET`] (a very
+    /// long line) is cut around the span.
+    fn snippet(
+        &self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<MietteSpanContents<'_>, MietteError> {
+        let text = self.shown.as_deref().unwrap_or(&self.text);
+        let start = span.offset();
+        let end = start.saturating_add(span.len());
+        if end > text.len() {
+            let inner = text.read_span(span, before, after)?;
+            return Ok(MietteSpanContents::new(
+                inner.data(),
+                *inner.span(),
+                inner.line(),
+                inner.column(),
+                inner.line_count(),
+            ));
+        }
+        let first = self.index.line_of(start as u32).saturating_sub(before + 1);
+        let w = self.index.line_start(first) as usize;
+        // The lines miette may read: up to `after` lines after the span's.
+        let last = self.index.line_of(end as u32) + after + 1;
+        let e = if last < self.index.line_count() {
+            self.index.line_start(last) as usize
+        } else {
+            text.len()
+        };
+        if e - w <= MAX_SNIPPET + span.len() {
+            let local = SourceSpan::new((start - w).into(), span.len());
+            let inner = text[w..].read_span(&local, before, after)?;
+            let prefix = self.breaks_before(w);
+            return Ok(MietteSpanContents::new(
+                inner.data(),
+                SourceSpan::new((inner.span().offset() + w).into(), inner.span().len()),
+                inner.line() + prefix,
+                inner.column(),
+                inner.line_count() + prefix,
+            ));
+        }
+        let line_start = self.miette_line_start(start);
+        let mut a = start.saturating_sub(SNIPPET_MARGIN).max(line_start);
+        while !text.is_char_boundary(a) {
+            a -= 1;
+        }
+        let limit = end.saturating_add(SNIPPET_MARGIN).min(text.len());
+        let mut b = text.as_bytes()[end..limit]
+            .iter()
+            .position(|c| matches!(c, b'\n' | b'\r'))
+            .map_or(limit, |i| end + i);
+        while !text.is_char_boundary(b) {
+            b += 1;
+        }
+        Ok(MietteSpanContents::new(
+            &text.as_bytes()[a..b],
+            SourceSpan::new(a.into(), b - a),
+            self.breaks_before(a),
+            a - self.miette_line_start(a),
+            self.breaks_before(b),
+        ))
     }
 }
 
@@ -240,4 +328,59 @@ pub fn render_human(diagnostics: &[Diagnostic], options: HumanOptions) -> String
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The windowed `read_span` gives what miette's own gives on the whole
+    /// text (as shown: a lone `\r` is a `\n`), for every span of a few texts with every kind of line break.
+    #[test]
+    fn snippets_are_miettes_own() {
+        let texts = [
+            "FROM a\nUSER root\nRUN x\n\nRUN y",
+            "a\r\nb\rc\n\r\nd\r\r\ne\n",
+            "é\nçé x\n€\n𝄞 y\n",
+            "\n\n\nx\n\n",
+            "\u{FEFF}FROM a\r\nUSER root\r",
+            "",
+        ];
+        for text in texts {
+            let file = SourceFile::new("f", text.to_string());
+            for start in 0..=text.len() {
+                for len in 0..=(text.len() - start).min(6) {
+                    for context in [0, 1, 2] {
+                        let span = SourceSpan::new(start.into(), len);
+                        let ours = file.snippet(&span, context, context);
+                        let shown = file.shown.as_deref().unwrap_or(text);
+                        let theirs = shown.read_span(&span, context, context);
+                        match (ours, theirs) {
+                            (Ok(o), Ok(t)) => {
+                                assert_eq!(
+                                    (o.data(), o.span(), o.line(), o.column(), o.line_count()),
+                                    (t.data(), t.span(), t.line(), t.column(), t.line_count()),
+                                    "{text:?} {start}+{len} context {context}"
+                                );
+                            }
+                            (o, t) => assert_eq!(o.is_ok(), t.is_ok(), "{text:?} {start}+{len}"),
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn snippets_of_a_very_long_line_are_cut_around_the_span() {
+        let line = "x".repeat(100_000);
+        let text = format!("FROM a\nRUN {line} chmod u+s /y {line}\nUSER a\n");
+        let file = SourceFile::new("f", text.clone());
+        let at = text.find("u+s").unwrap_or(0);
+        let span = SourceSpan::new(at.into(), 3);
+        let s = file.snippet(&span, 2, 2).unwrap_or_else(|e| panic!("{e}"));
+        assert!(s.data().len() <= 2 * SNIPPET_MARGIN + 3);
+        assert_eq!(s.line(), 1);
+        assert!(String::from_utf8_lossy(s.data()).contains("chmod u+s /y"));
+    }
 }

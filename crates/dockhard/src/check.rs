@@ -381,7 +381,7 @@ fn lint_command_input(input: &Input, stdin: &Stdin, settings: &Settings, cwd: &P
 /// Mac OS): the shell and make end a line only at `\n`, so to them the file
 /// is one line (a script starting with `#!` is one comment). What an editor
 /// shows as commands is not what runs: DH006 rather than silence.
-fn one_line_to_the_shell(
+pub(crate) fn one_line_to_the_shell(
     kind: FileKind,
     file: &Arc<SourceFile>,
     settings: &Settings,

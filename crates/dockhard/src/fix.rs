@@ -102,7 +102,7 @@ pub fn apply(
 
 /// A syntax error of `fixed` that `original` does not have (by message:
 /// positions move when text is edited).
-fn new_syntax_error(original: &str, fixed: &str) -> Option<String> {
+pub(crate) fn new_syntax_error(original: &str, fixed: &str) -> Option<String> {
     let mut before: HashMap<String, usize> = HashMap::new();
     for e in Dockerfile::parse(original).errors {
         *before.entry(e.message).or_default() += 1;

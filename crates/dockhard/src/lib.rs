@@ -5,6 +5,8 @@ mod check;
 mod cli;
 mod discover;
 mod fix;
+#[doc(hidden)]
+pub mod fuzzing;
 mod host;
 mod outcome;
 mod output;

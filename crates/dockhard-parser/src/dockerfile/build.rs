@@ -19,6 +19,21 @@ pub(super) fn parse_line(
     escape: char,
     errors: &mut Vec<SyntaxError>,
 ) -> Instruction {
+    parse_nested(logical, line_span, escape, errors, 0)
+}
+
+/// `ONBUILD ONBUILD ...` is read to this depth (BuildKit's line parser
+/// recurses without end; its instruction parser refuses a chained ONBUILD,
+/// which is reported at the first level).
+const MAX_ONBUILD_DEPTH: usize = 4;
+
+fn parse_nested(
+    logical: MappedText,
+    line_span: Span,
+    escape: char,
+    errors: &mut Vec<SyntaxError>,
+    depth: usize,
+) -> Instruction {
     let text = logical.as_str();
     let split = words::split_command(text);
     let keyword_text = &text[split.keyword.0..split.keyword.1];
@@ -42,7 +57,7 @@ pub(super) fn parse_line(
         heredocs: Vec::new(),
         kind: Kind::Invalid,
     };
-    dispatch(&mut instruction, line_span, escape, errors);
+    dispatch(&mut instruction, line_span, escape, errors, depth);
     instruction
 }
 
@@ -77,6 +92,7 @@ fn dispatch(
     line_span: Span,
     escape: char,
     errors: &mut Vec<SyntaxError>,
+    depth: usize,
 ) {
     let rest = instruction.rest.clone();
     let r = rest.as_str();
@@ -142,10 +158,10 @@ fn dispatch(
             maybe_json(instruction, &rest, next, errors);
         }
         Keyword::Onbuild => {
-            if len == 0 {
+            if len == 0 || depth >= MAX_ONBUILD_DEPTH {
                 return;
             }
-            let inner = parse_line(rest.clone(), line_span, escape, errors);
+            let inner = parse_nested(rest.clone(), line_span, escape, errors, depth + 1);
             instruction.kind = Kind::Onbuild(Box::new(inner));
         }
         Keyword::Unknown(_) => {}

@@ -45,12 +45,18 @@ pub enum ExpandError {
     Required { name: String, message: String },
     #[error("missing ':' in substitution")]
     BadSubstitution,
+    #[error("substitutions nested more than {MAX_NESTING} deep")]
+    TooDeep,
 }
 
 /// How many bytes of variable values one word may take in: past this, its
 /// value is unknown. `ENV A=$A$A` repeated doubles a value each line; without
 /// a bound forty lines would ask for a terabyte.
 pub const MAX_SUBSTITUTED: usize = 64 * 1024;
+
+/// `${a:-${b:-...}}` nested deeper than this is refused (the lexer recurses
+/// once per level).
+pub const MAX_NESTING: usize = 64;
 
 /// Evaluates `raw` with `env`: `Ok(Some(value))` when known, `Ok(None)` when it
 /// depends on an unknown value (or takes in more than [`MAX_SUBSTITUTED`]
@@ -73,6 +79,7 @@ pub fn evaluate_within(
         escape,
         env,
         unknown: false,
+        depth: 0,
         substituted: 0,
         limit,
         exhausted: false,
@@ -94,6 +101,8 @@ struct Lexer<'a> {
     escape: char,
     env: &'a dyn Env,
     unknown: bool,
+    /// Substitutions open around the current position.
+    depth: usize,
     /// Bytes of variable values looked up so far, and the most allowed.
     substituted: usize,
     limit: usize,
@@ -260,7 +269,13 @@ impl Lexer<'_> {
             Some(m @ ('-' | '+' | '?')) => self.modifier(&name, m, value, false),
             Some('#' | '%' | '/') => {
                 // Pattern removal and replacement: the result is not modelled.
-                self.word(Some('}'))?;
+                if self.depth >= MAX_NESTING {
+                    return Err(ExpandError::TooDeep);
+                }
+                self.depth += 1;
+                let word = self.word(Some('}'));
+                self.depth -= 1;
+                word?;
                 self.unknown = true;
                 Ok(String::new())
             }
@@ -277,8 +292,14 @@ impl Lexer<'_> {
         value: Lookup,
         colon: bool,
     ) -> Result<String, ExpandError> {
+        if self.depth >= MAX_NESTING {
+            return Err(ExpandError::TooDeep);
+        }
         let saved = std::mem::replace(&mut self.unknown, false);
-        let word = self.word(Some('}'))?;
+        self.depth += 1;
+        let word = self.word(Some('}'));
+        self.depth -= 1;
+        let word = word?;
         let word_unknown = std::mem::replace(&mut self.unknown, saved);
         let (set, value) = match value {
             Lookup::Value(v) => (!(colon && v.is_empty()), v),

@@ -552,3 +552,33 @@ mod shell_scripts {
         assert!(!programs(&s).contains(&"chmod"), "{:?}", programs(&s));
     }
 }
+
+#[test]
+fn values_follow_redefinitions_and_inheritance() {
+    // Redefinitions, an ENV line reading its own names (it sees the scope
+    // before the line), an ARG without default taking the meta arg's,
+    // inherited ENV over the stage's own ARG. (The fuzz target `dockerfile`
+    // checks every word against a replay of the stage.)
+    let src = "ARG A=1 B=${A}2\nARG C\nFROM x AS one\nARG A B=$A-b\nENV E=$B F=$E G=${C:-c}\nUSER $E:$F:$G\nENV E=again\nFROM one AS two\nENV F=$E-$F\nARG B=${F}\nUSER $B\nFROM two\nARG E=arg F\nUSER $E/$F/$B/$A\nENV E=$E-own\nUSER $E\nFROM one\nUSER $E$F\n";
+    let df = parse(src);
+    let mut values = Vec::new();
+    for (idx, instruction) in df.instructions.iter().enumerate() {
+        if let (Kind::User(word), Some(stage)) = (&instruction.kind, df.stage_of(idx)) {
+            values.push(df.evaluate_at(stage, idx, word));
+        }
+    }
+    let values: Vec<Option<&str>> = values.iter().map(Option::as_deref).collect();
+    assert_eq!(
+        values,
+        [
+            // F reads the E before this ENV line (unset); C is not
+            // declared in the stage.
+            Some("1-b::c"),
+            Some("again-"),
+            // Inherited ENV over the stage's own ARG; B and A not declared.
+            Some("again/again-//"),
+            Some("again-own"),
+            Some("again"),
+        ]
+    );
+}

@@ -71,13 +71,17 @@ impl Script {
         self.commands.iter().filter(move |c| c.pipeline == id)
     }
 
-    fn append(&mut self, other: Script) {
-        let offset = self
+    /// Appends the commands of a nested script (a `sh -c` string, a heredoc
+    /// body), its pipelines renumbered from `offset` (the first id no
+    /// command of `self` has, nor will have); returns the first id after
+    /// theirs.
+    fn append(&mut self, other: Script, offset: u32) -> u32 {
+        let next = other
             .commands
             .iter()
-            .map(|c| c.pipeline + 1)
+            .map(|c| offset + c.pipeline + 1)
             .max()
-            .unwrap_or(0);
+            .unwrap_or(offset);
         self.has_errors |= other.has_errors;
         self.assignments.extend(other.assignments);
         self.functions.extend(other.functions);
@@ -87,6 +91,7 @@ impl Script {
                 c.pipeline += offset;
                 c
             }));
+        next
     }
 }
 
@@ -359,9 +364,10 @@ pub fn parse_with_heredocs(line: &MappedText, heredocs: &[HeredocInput]) -> Scri
     };
     if only_heredocs {
         let mut script = Script::default();
+        let mut next = 0;
         for heredoc in heredocs {
             if let Some(body) = shell_body(heredoc) {
-                script.append(ts::parse(&body, 0, Origin::Heredoc, &[]));
+                next = script.append(ts::parse(&body, 0, Origin::Heredoc, &[]), next);
             }
         }
         return script;
@@ -404,7 +410,7 @@ pub fn parse_argv(words: Vec<Word>, texts: &[MappedText]) -> Script {
         ..Script::default()
     };
     if let Some(text) = string_arg.and_then(|k| texts.get(k)) {
-        script.append(ts::parse(text, 1, Origin::ShellString, &[]));
+        script.append(ts::parse(text, 1, Origin::ShellString, &[]), 1);
     }
     script
 }

@@ -192,3 +192,18 @@ fn exported_assignments() {
         ]
     );
 }
+
+#[test]
+fn nested_scripts_get_pipelines_of_their_own() {
+    // The `sh -c` string's commands are appended after the walk has given
+    // out pipeline ids: later pipelines of the outer script must not reuse
+    // theirs (`curl` is not piped into `sh` here).
+    let s = script("sh -c 'curl -fsSL http://x -o f'; echo hi | sh");
+    let curl = s.commands().find(|c| c.program() == Some("curl"));
+    let echo = s.commands().find(|c| c.program() == Some("echo"));
+    let (Some(curl), Some(echo)) = (curl, echo) else {
+        panic!("{:?}", programs(&s));
+    };
+    assert_ne!(curl.pipeline, echo.pipeline);
+    assert_eq!(s.pipeline(echo.pipeline).count(), 2);
+}

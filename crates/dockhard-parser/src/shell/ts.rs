@@ -14,6 +14,13 @@ use crate::span::Span;
 /// Nesting limit for `sh -c "sh -c '...'"` chains.
 const MAX_DEPTH: u32 = 8;
 
+/// Nesting limit for the syntax tree (`$( $( ... ) )`, subshells, compound
+/// commands), counted across nested scripts: the walk recurses once per
+/// level. What is nested deeper is not read, and the script is marked as
+/// not read completely. (A list `a && b && ...` nests in the tree at each
+/// operator but is walked as a sequence: it does not count.)
+pub(super) const MAX_NESTING: usize = 256;
+
 thread_local! {
     static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
 }
@@ -37,6 +44,17 @@ pub(super) fn parse(
     depth: u32,
     origin: Origin,
     heredocs: &[HeredocInput],
+) -> Script {
+    parse_nested(text, depth, origin, heredocs, 0)
+}
+
+/// [`parse`] for a script nested in another whose walk is `nesting` deep.
+fn parse_nested(
+    text: &MappedText,
+    depth: u32,
+    origin: Origin,
+    heredocs: &[HeredocInput],
+    nesting: usize,
 ) -> Script {
     if depth > MAX_DEPTH || text.is_empty() {
         return Script::default();
@@ -84,6 +102,7 @@ pub(super) fn parse(
         current_pipeline: None,
         pending: Op::Seq,
         origin,
+        nesting,
         cursors: Vec::new(),
     };
     walker.walk(root);
@@ -112,6 +131,8 @@ struct Walker<'a> {
     current_pipeline: Option<u32>,
     pending: Op,
     origin: Origin,
+    /// How deep the walk is (see [`MAX_NESTING`]).
+    nesting: usize,
     /// Tree cursors to reuse, one per level of `walk_children` in use:
     /// walking a tree allocates no cursor per node.
     cursors: Vec<TreeCursor<'a>>,
@@ -123,7 +144,50 @@ impl<'a> Walker<'a> {
     }
 
     fn walk(&mut self, node: Node<'a>) {
+        if self.nesting >= MAX_NESTING {
+            self.script.has_errors = true;
+            return;
+        }
+        self.nesting += 1;
+        self.walk_node(node);
+        self.nesting -= 1;
+    }
+
+    /// Appends a nested script's commands, with pipelines of their own.
+    fn append(&mut self, script: Script) {
+        self.next_pipeline = self.script.append(script, self.next_pipeline);
+    }
+
+    /// `a && b || c` nests to the left, one level per operator: walked as
+    /// the sequence it is, so that a long list does not deepen the walk.
+    fn list(&mut self, node: Node<'a>) {
+        let mut chain = vec![node];
+        let mut first = node;
+        while let Some(child) = first.child(0)
+            && child.kind() == "list"
+        {
+            chain.push(child);
+            first = child;
+        }
+        let mut rest = Vec::new();
+        while let Some(level) = chain.pop() {
+            let mut cursor = level.walk();
+            let mut children: Vec<Node<'a>> = level.children(&mut cursor).collect();
+            if level != first && !children.is_empty() {
+                children.remove(0);
+            }
+            rest.push(children);
+        }
+        for children in rest {
+            for child in children {
+                self.walk(child);
+            }
+        }
+    }
+
+    fn walk_node(&mut self, node: Node<'a>) {
         match node.kind() {
+            "list" => self.list(node),
             "command" => self.command(node, &[]),
             "redirected_statement" => {
                 let mut redirects = Vec::new();
@@ -326,8 +390,14 @@ impl<'a> Walker<'a> {
             let mut body = MappedText::new();
             let mut dynamic = false;
             self.word_text(*node, &mut body, &mut dynamic);
-            let script = parse(&body, self.depth + 1, Origin::ShellString, &[]);
-            self.script.append(script);
+            let script = parse_nested(
+                &body,
+                self.depth + 1,
+                Origin::ShellString,
+                &[],
+                self.nesting,
+            );
+            self.append(script);
         } else if string_arg.is_none() {
             self.shell_heredocs(index);
             let command = &self.script.commands[index];
@@ -356,8 +426,8 @@ impl<'a> Walker<'a> {
             body: text,
         };
         if let Some(body) = shell_body(&input) {
-            let script = parse(&body, self.depth + 1, Origin::Heredoc, &[]);
-            self.script.append(script);
+            let script = parse_nested(&body, self.depth + 1, Origin::Heredoc, &[], self.nesting);
+            self.append(script);
         }
     }
 
@@ -396,8 +466,8 @@ impl<'a> Walker<'a> {
             return;
         };
         if let Some(body) = shell_body(heredoc) {
-            let script = parse(&body, self.depth + 1, Origin::Heredoc, &[]);
-            self.script.append(script);
+            let script = parse_nested(&body, self.depth + 1, Origin::Heredoc, &[], self.nesting);
+            self.append(script);
         }
     }
 

@@ -31,12 +31,25 @@ pub fn line_text(file: &SourceFile, offset: u32) -> &str {
     file.text.get(start..end).unwrap_or("").trim()
 }
 
-fn digest(code: &str, path: &str, line: &str, occurrence: usize) -> String {
+/// The hasher after the parts every occurrence shares (scheme, code, path,
+/// line text).
+fn digest_prefix(code: &str, path: &str, line: &str) -> Sha256 {
     let mut hasher = Sha256::new();
-    for part in [KEY, code, path, line, &occurrence.to_string()] {
+    for part in [KEY, code, path, line] {
         hasher.update(part.as_bytes());
         hasher.update([0u8]);
     }
+    hasher
+}
+
+#[cfg(test)]
+fn digest(code: &str, path: &str, line: &str, occurrence: usize) -> String {
+    finish(digest_prefix(code, path, line), occurrence)
+}
+
+fn finish(mut hasher: Sha256, occurrence: usize) -> String {
+    hasher.update(occurrence.to_string().as_bytes());
+    hasher.update([0u8]);
     let mut hex = String::with_capacity(64);
     for byte in hasher.finalize().iter() {
         let _ = write!(hex, "{byte:02x}");
@@ -47,17 +60,38 @@ fn digest(code: &str, path: &str, line: &str, occurrence: usize) -> String {
 /// One fingerprint per diagnostic, in the same order. `diagnostics` must be
 /// in the run's order (sorted by path and position) for the occurrence
 /// indices to be stable.
+///
+/// Each distinct line is hashed once per rule and path however many findings
+/// it has (a long line with thousands of findings is not hashed thousands of
+/// times over).
 pub fn fingerprints(diagnostics: &[Diagnostic]) -> Vec<String> {
-    let mut seen: HashMap<(&str, String, &str), usize> = HashMap::new();
+    // Line texts by identity: (file text, line number) -> an id shared by
+    // every line with the same text.
+    let mut line_ids: HashMap<(*const u8, usize), usize> = HashMap::new();
+    let mut texts: HashMap<&str, usize> = HashMap::new();
+    let mut prefixes: HashMap<(&str, String, usize), (Sha256, usize)> = HashMap::new();
     diagnostics
         .iter()
         .map(|d| {
             let path = d.file.display_path();
-            let line = line_text(&d.file, d.span.start);
-            let n = seen.entry((d.code, path.clone(), line)).or_insert(0);
+            let offset = d
+                .span
+                .start
+                .min(u32::try_from(d.file.text.len()).unwrap_or(u32::MAX));
+            let line_number = d.file.index.line_of(offset);
+            let next = texts.len();
+            let id = *line_ids
+                .entry((d.file.text.as_ptr(), line_number))
+                .or_insert_with(|| *texts.entry(line_text(&d.file, offset)).or_insert(next));
+            let (prefix, n) =
+                prefixes
+                    .entry((d.code, path, id))
+                    .or_insert_with_key(|(code, path, _)| {
+                        (digest_prefix(code, path, line_text(&d.file, offset)), 0)
+                    });
             let occurrence = *n;
             *n += 1;
-            digest(d.code, &path, line, occurrence)
+            finish(prefix.clone(), occurrence)
         })
         .collect()
 }

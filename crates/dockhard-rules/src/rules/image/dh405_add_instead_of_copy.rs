@@ -107,9 +107,13 @@ fn check(cx: &mut DockerfileContext<'_>) {
     let df = cx.dockerfile;
     let source = cx.file.text.as_str();
     for (stage, index, instruction) in add_instructions(df) {
+        // Without a destination BuildKit refuses the instruction (DH001).
         let Kind::Add(add) = &instruction.kind else {
             continue;
         };
+        if add.dest.is_none() {
+            continue;
+        }
         let Some(unpack) = unpacks(instruction) else {
             continue;
         };
@@ -157,10 +161,18 @@ fn check(cx: &mut DockerfileContext<'_>) {
             ));
             continue;
         }
-        let fixable = instruction.flags.iter().all(|f| {
-            SHARED_FLAGS.contains(&f.name.value.as_str())
-                || DROPPED_FLAGS.contains(&f.name.value.as_str())
-        });
+        // An instruction BuildKit refuses keeps its error under `COPY` too
+        // (in other words): no fix, which would only change the message.
+        let span = instruction.span;
+        let refused = df
+            .errors
+            .iter()
+            .any(|e| span.start <= e.span.start && e.span.end <= span.end);
+        let fixable = !refused
+            && instruction.flags.iter().all(|f| {
+                SHARED_FLAGS.contains(&f.name.value.as_str())
+                    || DROPPED_FLAGS.contains(&f.name.value.as_str())
+            });
         let builder = cx
             .report(
                 keyword,
