@@ -145,7 +145,12 @@ impl Default for Limits {
 
 /// Reads one YAML document.
 pub fn parse(text: &str, limits: Limits) -> Result<Node, YamlError> {
+    // YAML 1.2 booleans, as compose-go (yaml.v3), GitHub Actions and the
+    // YAML specification read them: `n`, `yes`, `on` are strings, so a
+    // service or network named `n` keeps its name. Where compose wants a
+    // boolean it converts `yes`/`on` itself (`values::compose_bool`).
     let options = serde_saphyr::options! {
+        strict_booleans: true,
         budget: serde_saphyr::budget! {
             max_nodes: limits.max_nodes,
             max_depth: limits.max_depth,
@@ -472,6 +477,18 @@ mod tests {
         assert_eq!(e.span.slice(text), "'80:80'");
         let (key, _) = n.entry("c").expect("c");
         assert_eq!(key.span.slice(text), "c");
+    }
+
+    #[test]
+    fn booleans_are_yaml_1_2_so_n_and_yes_stay_strings() {
+        // The "Norway problem": compose-go (yaml.v3) and GitHub Actions read
+        // YAML 1.2, where only true/false (any of three cases) are booleans.
+        let n = doc("n: 1\non: push\nv: yes\nw: False\nx: TRUE\n");
+        assert!(n.get("n").is_some());
+        assert!(n.get("on").is_some());
+        assert_eq!(n.get("v").and_then(Node::as_str), Some("yes"));
+        assert_eq!(n.get("w").map(|x| &x.value), Some(&Value::Bool(false)));
+        assert_eq!(n.get("x").map(|x| &x.value), Some(&Value::Bool(true)));
     }
 
     #[test]
