@@ -29,19 +29,7 @@ impl Reporter<'_> {
     ) -> DiagnosticBuilder<'_> {
         DiagnosticBuilder {
             sink: self.diagnostics,
-            diagnostic: Some(Diagnostic {
-                file: file.clone(),
-                code: self.rule.code,
-                name: self.rule.name,
-                severity,
-                message,
-                span,
-                label: None,
-                labels: Vec::new(),
-                help: None,
-                fix: None,
-                daemon_missing: false,
-            }),
+            diagnostic: Some(Diagnostic::new(self.rule, file, span, severity, message)),
         }
     }
 

@@ -172,6 +172,30 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A finding of `rule` at `span`, with nothing else attached (no label,
+    /// help or fix): the fields callers set are added with `..`.
+    pub fn new(
+        rule: &crate::rule::RuleMeta,
+        file: &Arc<SourceFile>,
+        span: Span,
+        severity: Severity,
+        message: String,
+    ) -> Diagnostic {
+        Diagnostic {
+            file: file.clone(),
+            code: rule.code,
+            name: rule.name,
+            severity,
+            message,
+            span,
+            label: None,
+            labels: Vec::new(),
+            help: None,
+            fix: None,
+            daemon_missing: false,
+        }
+    }
+
     /// The key diagnostics are sorted and de-duplicated by: path, position,
     /// code, message.
     pub fn sort_key(&self) -> (&std::path::Path, u32, u32, &'static str, &str) {

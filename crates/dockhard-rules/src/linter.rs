@@ -172,17 +172,9 @@ pub fn unreadable_because(
     let rule = &crate::rules::meta::dh006_unreadable_file::UNREADABLE_FILE;
     let severity = settings.severity_of(rule.code)?;
     Some(Diagnostic {
-        file: file.clone(),
-        code: rule.code,
-        name: rule.name,
-        severity,
-        message,
-        span,
         label: Some("not readable".to_string()),
-        labels: Vec::new(),
         help: Some(help.to_string()),
-        fix: None,
-        daemon_missing: false,
+        ..Diagnostic::new(rule, file, span, severity, message)
     })
 }
 
@@ -207,21 +199,18 @@ pub fn lint_dockerfile(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagn
     if let Some(severity) = settings.severity_of(DOCKERFILE_SYNTAX.code) {
         for error in &df.errors {
             diagnostics.push(Diagnostic {
-                file: file.clone(),
-                code: DOCKERFILE_SYNTAX.code,
-                name: DOCKERFILE_SYNTAX.name,
-                severity,
-                message: error.message.clone(),
-                span: error.span,
-                label: None,
-                labels: Vec::new(),
                 help: lone_carriage_return(&file.text, error.span).then(|| {
                     "BuildKit ends a line only at `\\n`: the carriage returns on this line \
                      (old Mac OS line ends) do not end it; save the file with LF or CRLF line ends"
                         .to_string()
                 }),
-                fix: None,
-                daemon_missing: false,
+                ..Diagnostic::new(
+                    &DOCKERFILE_SYNTAX,
+                    file,
+                    error.span,
+                    severity,
+                    error.message.clone(),
+                )
             });
         }
     }
@@ -382,19 +371,13 @@ pub fn lint_project(files: &UnitFiles<'_>, settings: &Settings) -> Vec<Diagnosti
             let Some(file) = files.files.get(error.file) else {
                 continue;
             };
-            diagnostics.push(Diagnostic {
-                file: file.clone(),
-                code: COMPOSE_SYNTAX.code,
-                name: COMPOSE_SYNTAX.name,
+            diagnostics.push(Diagnostic::new(
+                &COMPOSE_SYNTAX,
+                file,
+                error.span,
                 severity,
-                message: error.message.clone(),
-                span: error.span,
-                label: None,
-                labels: Vec::new(),
-                help: None,
-                fix: None,
-                daemon_missing: false,
-            });
+                error.message.clone(),
+            ));
         }
     }
     run_spec_rules(
@@ -518,19 +501,7 @@ fn syntax_diagnostic(
     message: String,
 ) -> Option<Diagnostic> {
     let severity = settings.severity_of(rule.code)?;
-    Some(Diagnostic {
-        file: file.clone(),
-        code: rule.code,
-        name: rule.name,
-        severity,
-        message,
-        span,
-        label: None,
-        labels: Vec::new(),
-        help: None,
-        fix: None,
-        daemon_missing: false,
-    })
+    Some(Diagnostic::new(rule, file, span, severity, message))
 }
 
 /// The daemon settings of a `daemon.json`, and what dockerd would refuse

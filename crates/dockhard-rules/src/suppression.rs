@@ -301,17 +301,8 @@ fn meta_diagnostic(
 ) -> Option<Diagnostic> {
     let severity = settings.severity_of(rule.code)?;
     Some(Diagnostic {
-        file: file.clone(),
-        code: rule.code,
-        name: rule.name,
-        severity,
-        message,
-        span,
-        label: None,
-        labels: Vec::new(),
         help: Some(help.to_string()),
-        fix: None,
-        daemon_missing: false,
+        ..Diagnostic::new(rule, file, span, severity, message)
     })
 }
 
