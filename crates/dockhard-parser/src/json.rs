@@ -211,50 +211,17 @@ impl Parser<'_> {
                 '\\' => {
                     let esc_at = self.pos;
                     self.pos += 1;
-                    let Some(&e) = self.bytes.get(self.pos) else {
-                        return self.error("a string is not closed", open);
-                    };
-                    self.pos += 1;
-                    match e {
-                        b'"' => out.push('"'),
-                        b'\\' => out.push('\\'),
-                        b'/' => out.push('/'),
-                        b'b' => out.push('\u{08}'),
-                        b'f' => out.push('\u{0c}'),
-                        b'n' => out.push('\n'),
-                        b'r' => out.push('\r'),
-                        b't' => out.push('\t'),
-                        b'u' => {
-                            let hex = self.text.get(self.pos..self.pos + 4);
-                            let code = hex.and_then(|h| u32::from_str_radix(h, 16).ok());
-                            let Some(code) = code else {
-                                return self.error("`\\u` needs four hex digits", esc_at);
-                            };
-                            self.pos += 4;
-                            // A surrogate pair, else the replacement character
-                            // (as Go decodes it).
-                            let ch = if (0xD800..0xDC00).contains(&code)
-                                && self.text[self.pos..].starts_with("\\u")
-                            {
-                                let low = self
-                                    .text
-                                    .get(self.pos + 2..self.pos + 6)
-                                    .and_then(|h| u32::from_str_radix(h, 16).ok());
-                                match low {
-                                    Some(l) if (0xDC00..0xE000).contains(&l) => {
-                                        self.pos += 6;
-                                        char::from_u32(
-                                            0x10000 + ((code - 0xD800) << 10) + (l - 0xDC00),
-                                        )
-                                    }
-                                    _ => None,
-                                }
-                            } else {
-                                char::from_u32(code)
-                            };
-                            out.push(ch.unwrap_or('\u{FFFD}'));
+                    match unescape(self.text, &mut self.pos) {
+                        Ok(c) => out.push(c),
+                        Err(EscapeError::End) => {
+                            return self.error("a string is not closed", open);
                         }
-                        _ => return self.error("an unknown escape in a string", esc_at),
+                        Err(EscapeError::BadUnicode) => {
+                            return self.error("`\\u` needs four hex digits", esc_at);
+                        }
+                        Err(EscapeError::Unknown) => {
+                            return self.error("an unknown escape in a string", esc_at);
+                        }
                     }
                 }
                 c if (c as u32) < 0x20 => {
@@ -412,9 +379,83 @@ pub fn parse(text: &str) -> JsonDocument {
     }
 }
 
+/// Why an escape in a JSON string cannot be read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum EscapeError {
+    /// The text ends after the backslash.
+    End,
+    /// `\u` without four hex digits.
+    BadUnicode,
+    /// A letter JSON has no escape for.
+    Unknown,
+}
+
+/// Decodes the escape whose backslash is just before `*pos` in `text`, and
+/// moves `*pos` past it. A lone or broken UTF-16 surrogate becomes U+FFFD,
+/// as Go's `encoding/json` (dockerd, BuildKit) decodes it. Shared by the
+/// daemon.json reader and exec-form Dockerfile instructions.
+pub(crate) fn unescape(text: &str, pos: &mut usize) -> std::result::Result<char, EscapeError> {
+    let hex4 = |at: usize| -> Option<u32> {
+        let digits = text.get(at..at + 4)?;
+        if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        u32::from_str_radix(digits, 16).ok()
+    };
+    let e = *text.as_bytes().get(*pos).ok_or(EscapeError::End)?;
+    *pos += 1;
+    Ok(match e {
+        b'"' => '"',
+        b'\\' => '\\',
+        b'/' => '/',
+        b'b' => '\u{08}',
+        b'f' => '\u{0c}',
+        b'n' => '\n',
+        b'r' => '\r',
+        b't' => '\t',
+        b'u' => {
+            let hi = hex4(*pos).ok_or(EscapeError::BadUnicode)?;
+            *pos += 4;
+            let pair = (0xD800..0xDC00).contains(&hi)
+                && text.get(*pos..).is_some_and(|r| r.starts_with("\\u"));
+            let ch = if pair {
+                match hex4(*pos + 2) {
+                    Some(lo) if (0xDC00..0xE000).contains(&lo) => {
+                        *pos += 6;
+                        char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+                    }
+                    _ => None,
+                }
+            } else {
+                char::from_u32(hi)
+            };
+            ch.unwrap_or('\u{FFFD}')
+        }
+        _ => return Err(EscapeError::Unknown),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escapes_as_go_decodes_them() {
+        let decode = |text: &str| {
+            let mut pos = 1;
+            unescape(text, &mut pos).map(|c| (c, pos))
+        };
+        assert_eq!(decode("\\n"), Ok(('\n', 2)));
+        assert_eq!(decode("\\u00e9x"), Ok(('é', 6)));
+        assert_eq!(decode("\\ud83d\\ude00"), Ok(('😀', 12)));
+        // A lone or broken surrogate is U+FFFD; what follows is left alone.
+        assert_eq!(decode("\\ud83dx"), Ok(('\u{FFFD}', 6)));
+        assert_eq!(decode("\\ud83d\\u0041"), Ok(('\u{FFFD}', 6)));
+        assert_eq!(decode("\\u+123"), Err(EscapeError::BadUnicode));
+        assert_eq!(decode("\\u12"), Err(EscapeError::BadUnicode));
+        assert_eq!(decode("\\x"), Err(EscapeError::Unknown));
+        assert_eq!(decode("\\"), Err(EscapeError::End));
+    }
 
     #[test]
     fn values_with_spans() {

@@ -546,16 +546,6 @@ impl JsonScanner<'_> {
         Some(())
     }
 
-    fn hex4(&mut self) -> Option<u32> {
-        let digits = self.src.get(self.pos..self.pos + 4)?;
-        let v = u32::from_str_radix(digits, 16).ok()?;
-        if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return None;
-        }
-        self.pos += 4;
-        Some(v)
-    }
-
     fn string(&mut self) -> Option<Piece> {
         let start = self.pos;
         self.eat(b'"');
@@ -574,45 +564,7 @@ impl JsonScanner<'_> {
                 }
                 '\\' => {
                     self.pos += 1;
-                    let e = self.peek()?;
-                    self.pos += 1;
-                    match e {
-                        b'"' => out.push('"'),
-                        b'\\' => out.push('\\'),
-                        b'/' => out.push('/'),
-                        b'b' => out.push('\u{08}'),
-                        b'f' => out.push('\u{0c}'),
-                        b'n' => out.push('\n'),
-                        b'r' => out.push('\r'),
-                        b't' => out.push('\t'),
-                        b'u' => {
-                            let hi = self.hex4()?;
-                            let ch = if (0xD800..0xDC00).contains(&hi) {
-                                // A surrogate pair, or Go's replacement character.
-                                let save = self.pos;
-                                if self.src[self.pos..].starts_with("\\u") {
-                                    self.pos += 2;
-                                    match self.hex4() {
-                                        Some(lo) if (0xDC00..0xE000).contains(&lo) => {
-                                            char::from_u32(
-                                                0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00),
-                                            )
-                                        }
-                                        _ => {
-                                            self.pos = save;
-                                            None
-                                        }
-                                    }
-                                } else {
-                                    None
-                                }
-                            } else {
-                                char::from_u32(hi)
-                            };
-                            out.push(ch.unwrap_or('\u{FFFD}'));
-                        }
-                        _ => return None,
-                    }
+                    out.push(crate::json::unescape(self.src, &mut self.pos).ok()?);
                 }
                 c if (c as u32) < 0x20 => return None,
                 c => {
