@@ -6,26 +6,13 @@
 
 use std::collections::HashMap;
 
-use dockhard_parser::dockerfile::{Base, Dockerfile, Env, Kind, Lookup, Stage, expand};
+use dockhard_parser::dockerfile::{
+    Base, Dockerfile, Env, Kind, Lookup, Stage, expand, is_automatic_arg,
+};
 use dockhard_parser::span::Text;
 
 /// Stages followed up a `FROM <stage>` chain before giving up.
 const MAX_CHAIN: usize = 256;
-
-/// BuildKit's automatic platform args, known only at build time.
-fn is_automatic_arg(name: &str) -> bool {
-    matches!(
-        name,
-        "TARGETPLATFORM"
-            | "TARGETOS"
-            | "TARGETARCH"
-            | "TARGETVARIANT"
-            | "BUILDPLATFORM"
-            | "BUILDOS"
-            | "BUILDARCH"
-            | "BUILDVARIANT"
-    )
-}
 
 /// Variables in scope: ENV over ARG.
 #[derive(Default)]

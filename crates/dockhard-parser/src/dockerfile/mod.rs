@@ -19,7 +19,7 @@ use crate::span::{Span, Text};
 
 pub use dump::dump_buildkit;
 pub use expand::{Env, Lookup};
-pub use stages::{Base, Stage};
+pub use stages::{Base, Stage, is_automatic_arg};
 
 /// A parsed Dockerfile.
 #[derive(Clone, Debug, Default)]

@@ -437,7 +437,7 @@ impl Env for MetaScope {
 }
 
 /// BuildKit's automatic platform args, known only at build time.
-fn is_automatic_arg(name: &str) -> bool {
+pub fn is_automatic_arg(name: &str) -> bool {
     matches!(
         name,
         "TARGETPLATFORM"
