@@ -34,6 +34,28 @@ use dockhard_rules::config::{Overrides, load_config_with, settings};
 /// in `fuzz/regressions/`) and its body.
 pub type Target = (&'static str, fn(&[u8]));
 
+/// The stack the fuzzers run with (`STACK_KB` in `scripts/fuzz.sh`) when
+/// optimised; unoptimised frames are several times larger. Both are far
+/// under the 64 MiB threads `dockhard check` lints on, so that what passes
+/// here passes there with a wide margin.
+pub const FUZZER_STACK: usize = if cfg!(debug_assertions) {
+    16 * 1024 * 1024
+} else {
+    2 * 1024 * 1024
+};
+
+/// Runs `f` on a thread with [`FUZZER_STACK`], passing a panic on (the
+/// tests replaying regression inputs and feeding large inputs use it).
+pub fn on_fuzzer_stack<F: FnOnce() + Send + 'static>(f: F) {
+    let handle = std::thread::Builder::new()
+        .stack_size(FUZZER_STACK)
+        .spawn(f)
+        .unwrap_or_else(|e| panic!("cannot spawn a thread: {e}"));
+    if let Err(e) = handle.join() {
+        std::panic::resume_unwind(e);
+    }
+}
+
 pub const TARGETS: &[Target] = &[
     ("dockerfile", dockerfile),
     ("shell", shell),

@@ -8,6 +8,7 @@
 
 use std::path::PathBuf;
 
+use dockhard_fuzz::on_fuzzer_stack;
 use dockhard_parser::commandline;
 use dockhard_parser::compose::load_project;
 use dockhard_parser::dockerfile::{Dockerfile, Kind};
@@ -16,22 +17,6 @@ use dockhard_parser::loader::Loader;
 use dockhard_parser::mapped::MappedText;
 use dockhard_parser::shell::parse_script;
 use dockhard_parser::{json, yaml};
-
-const STACK: usize = if cfg!(debug_assertions) {
-    16 * 1024 * 1024
-} else {
-    2 * 1024 * 1024
-};
-
-fn on_small_stack<F: FnOnce() + Send + 'static>(f: F) {
-    let handle = std::thread::Builder::new()
-        .stack_size(STACK)
-        .spawn(f)
-        .unwrap_or_else(|e| panic!("cannot spawn a thread: {e}"));
-    if let Err(e) = handle.join() {
-        std::panic::resume_unwind(e);
-    }
-}
 
 fn script(text: &str) -> dockhard_parser::shell::Script {
     parse_script(&MappedText::contiguous(text, 0))
@@ -66,7 +51,7 @@ impl Loader for Mem {
 
 #[test]
 fn dockerfile_of_100_000_lines() {
-    on_small_stack(|| {
+    on_fuzzer_stack(|| {
         let mut text = String::from("FROM alpine AS base\nARG V=1\n");
         for i in 0..25_000 {
             text.push_str(&format!(
@@ -82,7 +67,7 @@ fn dockerfile_of_100_000_lines() {
 
 #[test]
 fn dockerfile_of_20_000_lines_through_every_rule() {
-    on_small_stack(|| {
+    on_fuzzer_stack(|| {
         let mut text = String::from("FROM alpine\nARG V=1\n");
         for i in 0..5_000 {
             text.push_str(&format!(
@@ -98,7 +83,7 @@ fn dockerfile_of_20_000_lines_through_every_rule() {
 
 #[test]
 fn stages_each_built_on_the_one_before() {
-    on_small_stack(|| {
+    on_fuzzer_stack(|| {
         // Each stage copies `A` from the one before; only the first sets `B`.
         let mut text = String::from("FROM alpine AS s0\nENV A=1 B=2\n");
         for i in 1..5_000 {
@@ -124,7 +109,7 @@ fn stages_each_built_on_the_one_before() {
 
 #[test]
 fn env_values_that_double_at_each_line() {
-    on_small_stack(|| {
+    on_fuzzer_stack(|| {
         let mut text = String::from("FROM alpine\nENV A=xxxxxxxx\n");
         for _ in 0..64 {
             text.push_str("ENV A=$A$A\n");
@@ -144,7 +129,7 @@ fn env_values_that_double_at_each_line() {
 
 #[test]
 fn one_instruction_over_50_000_continuation_lines() {
-    on_small_stack(|| {
+    on_fuzzer_stack(|| {
         let mut text = String::from("FROM alpine\nRUN echo \\\n");
         for i in 0..50_000 {
             text.push_str(&format!("  a{i} \\\n"));
@@ -170,7 +155,7 @@ fn one_instruction_over_50_000_continuation_lines() {
 
 #[test]
 fn a_heredoc_of_100_000_lines() {
-    on_small_stack(|| {
+    on_fuzzer_stack(|| {
         let mut text = String::from("FROM alpine\nRUN <<EOF\n");
         for i in 0..100_000 {
             text.push_str(&format!("echo {i}\n"));
@@ -190,7 +175,7 @@ fn a_heredoc_of_100_000_lines() {
 
 #[test]
 fn onbuild_nested_10_000_times() {
-    on_small_stack(|| {
+    on_fuzzer_stack(|| {
         let text = format!("FROM alpine\n{}RUN x\n", "ONBUILD ".repeat(10_000));
         let df = Dockerfile::parse(&text);
         assert_eq!(df.instructions.len(), 2);
@@ -200,7 +185,7 @@ fn onbuild_nested_10_000_times() {
 
 #[test]
 fn command_substitutions_nested_10_000_deep() {
-    on_small_stack(|| {
+    on_fuzzer_stack(|| {
         let n = 10_000;
         let text = format!(
             "{}docker run --privileged x{}",
@@ -227,7 +212,7 @@ fn command_substitutions_nested_10_000_deep() {
 
 #[test]
 fn sh_c_strings_nested_in_each_other() {
-    on_small_stack(|| {
+    on_fuzzer_stack(|| {
         // Each level quotes the one inside: the text grows fourfold.
         let mut text = String::from("docker run --privileged x");
         for _ in 0..10 {
@@ -245,7 +230,7 @@ fn shell_quote(s: &str) -> String {
 
 #[test]
 fn ten_thousand_heredocs_read_by_shells() {
-    on_small_stack(|| {
+    on_fuzzer_stack(|| {
         let text = "bash <<EOF\ndocker run --privileged x\nEOF\n".repeat(10_000);
         let s = script(&text);
         assert_eq!(s.commands.len(), 20_000);
@@ -256,7 +241,7 @@ fn ten_thousand_heredocs_read_by_shells() {
 
 #[test]
 fn a_docker_run_with_50_000_flags() {
-    on_small_stack(|| {
+    on_fuzzer_stack(|| {
         let text = format!(
             "docker run {}alpine\n",
             "-v /a:/b --cap-add=SYS_ADMIN ".repeat(25_000)
@@ -271,7 +256,7 @@ fn a_docker_run_with_50_000_flags() {
 
 #[test]
 fn yaml_nested_10_000_deep() {
-    on_small_stack(|| {
+    on_fuzzer_stack(|| {
         let n = 10_000;
         // (Indentation makes a block mapping's text grow as the square.)
         let block: String = (0..1_000)
@@ -293,7 +278,7 @@ fn yaml_nested_10_000_deep() {
 
 #[test]
 fn yaml_nested_just_within_the_limit_through_every_rule() {
-    on_small_stack(|| {
+    on_fuzzer_stack(|| {
         let depth = yaml::Limits::default().max_depth - 4;
         let deep: String = (0..depth)
             .map(|i| format!("{}k{i}:\n", "  ".repeat(i + 3)))
@@ -312,7 +297,7 @@ fn yaml_nested_just_within_the_limit_through_every_rule() {
 
 #[test]
 fn yaml_alias_bomb() {
-    on_small_stack(|| {
+    on_fuzzer_stack(|| {
         let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..20 {
             let refs = vec![format!("*a{}", i - 1); 10].join(", ");
@@ -347,7 +332,7 @@ fn yaml_alias_bomb() {
 
 #[test]
 fn json_nested_10_000_deep() {
-    on_small_stack(|| {
+    on_fuzzer_stack(|| {
         let n = 10_000;
         let doc = json::parse(&format!("{}{}", "[".repeat(n), "]".repeat(n)));
         assert!(!doc.errors.is_empty());
@@ -362,7 +347,7 @@ fn json_nested_10_000_deep() {
 
 #[test]
 fn compose_extends_chain_of_2_000_services() {
-    on_small_stack(|| {
+    on_fuzzer_stack(|| {
         let mut text = String::from("services:\n  s0:\n    image: x\n    privileged: true\n");
         for i in 1..2_000 {
             text.push_str(&format!("  s{i}:\n    extends: s{}\n", i - 1));
@@ -382,7 +367,7 @@ fn compose_extends_chain_of_2_000_services() {
 
 #[test]
 fn compose_extends_across_files_in_a_cycle() {
-    on_small_stack(|| {
+    on_fuzzer_stack(|| {
         let files: Vec<(PathBuf, String)> = (0..50)
             .map(|i| {
                 (
@@ -405,7 +390,7 @@ fn compose_extends_across_files_in_a_cycle() {
 
 #[test]
 fn makefile_variables_that_double() {
-    on_small_stack(|| {
+    on_fuzzer_stack(|| {
         let mut text = String::from("A0 := xxxxxxxx\n");
         for i in 1..64 {
             text.push_str(&format!("A{i} = $(A{})$(A{})\n", i - 1, i - 1));
@@ -420,7 +405,7 @@ fn makefile_variables_that_double() {
 
 #[test]
 fn a_long_line_of_every_kind() {
-    on_small_stack(|| {
+    on_fuzzer_stack(|| {
         let long = "x".repeat(1024 * 1024);
         for name in [
             "Dockerfile",

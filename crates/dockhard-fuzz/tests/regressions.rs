@@ -4,26 +4,7 @@
 
 use std::path::PathBuf;
 
-use dockhard_fuzz::TARGETS;
-
-/// The stack the fuzzers run with (`STACK_KB` in `scripts/fuzz.sh`) when
-/// optimised; unoptimised frames are several times larger. Both are well
-/// under the 64 MiB threads `dockhard check` lints on.
-const STACK: usize = if cfg!(debug_assertions) {
-    16 * 1024 * 1024
-} else {
-    2 * 1024 * 1024
-};
-
-fn on_fuzzer_stack<F: FnOnce() + Send + 'static>(f: F) {
-    let handle = std::thread::Builder::new()
-        .stack_size(STACK)
-        .spawn(f)
-        .unwrap_or_else(|e| panic!("cannot spawn a thread: {e}"));
-    if let Err(e) = handle.join() {
-        std::panic::resume_unwind(e);
-    }
-}
+use dockhard_fuzz::{TARGETS, on_fuzzer_stack};
 
 fn regressions_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions")

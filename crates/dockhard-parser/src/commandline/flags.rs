@@ -537,17 +537,7 @@ mod tests {
     use super::*;
 
     fn words(text: &str) -> Vec<Word> {
-        let mut out = Vec::new();
-        let mut at = 0u32;
-        for w in text.split(' ') {
-            out.push(Word {
-                value: w.to_string(),
-                span: Span::new(at, at + w.len() as u32),
-                dynamic: w.contains('$'),
-            });
-            at += w.len() as u32 + 1;
-        }
-        out
+        Word::split_for_test(text)
     }
 
     fn names(p: &ParsedArgs) -> Vec<(&str, Option<&str>)> {

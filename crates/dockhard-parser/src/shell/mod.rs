@@ -116,6 +116,23 @@ pub struct Word {
 }
 
 impl Word {
+    /// Words of `text` split at single spaces, with their spans; a word
+    /// holding `$` is dynamic. For tests of what reads words.
+    #[cfg(test)]
+    pub(crate) fn split_for_test(text: &str) -> Vec<Word> {
+        let mut out = Vec::new();
+        let mut at = 0u32;
+        for w in text.split(' ') {
+            out.push(Word {
+                value: w.to_string(),
+                span: Span::new(at, at + w.len() as u32),
+                dynamic: w.contains('$'),
+            });
+            at += w.len() as u32 + 1;
+        }
+        out
+    }
+
     pub fn as_str(&self) -> &str {
         &self.value
     }
