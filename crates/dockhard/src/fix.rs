@@ -24,6 +24,41 @@ use crate::discover::{Input, Origin};
 
 const MAX_PASSES: usize = 5;
 
+/// Applies the fixes of `diagnostics` to `text` in memory, re-linting
+/// after each pass until nothing more changes (at most `MAX_PASSES`);
+/// `diagnostics` become what remains. Only safe fixes unless
+/// `unsafe_fixes`. `None` when nothing changed.
+pub(crate) fn fix_text(
+    text: &str,
+    display: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+    settings: &Settings,
+    unsafe_fixes: bool,
+) -> Option<String> {
+    let mut text = text.to_string();
+    let mut changed = false;
+    for _ in 0..MAX_PASSES {
+        let edits: Vec<Edit> = diagnostics
+            .iter()
+            .filter_map(|d| d.fix.as_ref())
+            .filter(|f| unsafe_fixes || f.applicability == Applicability::Safe)
+            .flat_map(|f| f.edits.clone())
+            .collect();
+        if edits.is_empty() {
+            break;
+        }
+        let next = apply_edits(&text, &edits);
+        if next == text {
+            break;
+        }
+        text = next;
+        changed = true;
+        let file = SourceFile::new(display.to_path_buf(), text.clone());
+        *diagnostics = lint_dockerfile(&file, settings);
+    }
+    changed.then_some(text)
+}
+
 /// Fixes the Dockerfiles among `inputs` (each with its settings); their
 /// diagnostics in `all` are replaced by what remains after fixing. Returns
 /// the files that could not be written, and why (the run then fails).
@@ -52,30 +87,15 @@ pub fn apply(
             continue;
         }
         let mut diagnostics: Vec<Diagnostic> = all.iter().filter(|d| mine(d)).cloned().collect();
-        let mut text = file.text.clone();
-        let mut changed = false;
-        for _ in 0..MAX_PASSES {
-            let edits: Vec<Edit> = diagnostics
-                .iter()
-                .filter_map(|d| d.fix.as_ref())
-                .filter(|f| unsafe_fixes || f.applicability == Applicability::Safe)
-                .flat_map(|f| f.edits.clone())
-                .collect();
-            if edits.is_empty() {
-                break;
-            }
-            let next = apply_edits(&text, &edits);
-            if next == text {
-                break;
-            }
-            text = next;
-            changed = true;
-            let file = SourceFile::new(input.display.clone(), text.clone());
-            diagnostics = lint_dockerfile(&file, settings);
-        }
-        if !changed {
+        let Some(text) = fix_text(
+            &file.text,
+            &input.display,
+            &mut diagnostics,
+            settings,
+            unsafe_fixes,
+        ) else {
             continue;
-        }
+        };
         if let Some(error) = new_syntax_error(&file.text, &text) {
             // A fix that breaks the file is a bug of dockhard's: keep the
             // file and its findings, and fail the run.

@@ -17,7 +17,7 @@ use dockhard_parser::compose::{FileRole, load_project};
 use dockhard_parser::kinds::load_command_input;
 use dockhard_parser::loader::Loader;
 use dockhard_rules::config::{Overrides, settings};
-use dockhard_rules::diagnostic::{apply_edits, sort_and_dedup};
+use dockhard_rules::diagnostic::sort_and_dedup;
 use dockhard_rules::kind::compose_projects;
 use dockhard_rules::settings::Selector;
 use dockhard_rules::{
@@ -191,23 +191,8 @@ fn dockerfile(rel: &Path, bytes: &[u8], settings: &Settings) -> (Outcome, Option
     } else {
         Vec::new()
     };
-    let mut text = file.text.clone();
-    for _ in 0..5 {
-        let edits: Vec<_> = diagnostics
-            .iter()
-            .filter_map(|d| d.fix.as_ref())
-            .flat_map(|f| f.edits.clone())
-            .collect();
-        if edits.is_empty() {
-            break;
-        }
-        let next = apply_edits(&text, &edits);
-        if next == text {
-            break;
-        }
-        text = next;
-        diagnostics = lint_dockerfile(&SourceFile::new(rel.to_path_buf(), text.clone()), settings);
-    }
+    let text = crate::fix::fix_text(&file.text, rel, &mut diagnostics, settings, true)
+        .unwrap_or_else(|| file.text.clone());
     let broken = crate::fix::new_syntax_error(&file.text, &text)
         .map(|e| format!("{e}\n--- before\n{}\n--- after fixes\n{text}", file.text));
     let outcome = Outcome {
