@@ -711,8 +711,23 @@ fn repository_root(file: &Path, cache: &mut HashMap<PathBuf, Option<PathBuf>>) -
     root
 }
 
+/// Exit code 1 when a finding is at or above the fail level, else 0.
+pub(crate) fn findings_exit_code(
+    args: &CommonArgs,
+    run_config: Option<&Config>,
+    diagnostics: &[Diagnostic],
+) -> ExitCode {
+    let failing =
+        threshold(args, run_config).is_some_and(|t| diagnostics.iter().any(|d| d.severity >= t));
+    if failing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
 /// The command line's fail level, else the configuration's, else warning.
-pub(crate) fn threshold(args: &CommonArgs, run_config: Option<&Config>) -> Option<Severity> {
+fn threshold(args: &CommonArgs, run_config: Option<&Config>) -> Option<Severity> {
     match args.fail_level {
         Some(FailLevel::Info) => Some(Severity::Info),
         Some(FailLevel::Warning) => Some(Severity::Warning),
@@ -823,11 +838,9 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     if missing > 0 || !fix_failures.is_empty() {
         return Ok(ExitCode::from(2));
     }
-    let failing = threshold(&args.common, run_config.as_deref())
-        .is_some_and(|t| outcome.diagnostics.iter().any(|d| d.severity >= t));
-    Ok(if failing {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(findings_exit_code(
+        &args.common,
+        run_config.as_deref(),
+        &outcome.diagnostics,
+    ))
 }

@@ -16,7 +16,7 @@ use dockhard_rules::{
     linter, load, merge_daemons,
 };
 
-use crate::check::{Configs, threshold, write_report};
+use crate::check::{Configs, findings_exit_code, write_report};
 use crate::cli::{HostArgs, OutputFormat};
 use crate::outcome::Outcome;
 use crate::paths::display_path;
@@ -355,11 +355,9 @@ pub fn run(args: HostArgs) -> Result<ExitCode, String> {
     }
     write_report(&args.common, &outcome, &cwd, started.elapsed())?;
     let run_config = configs.for_dir(&cwd);
-    let failing = threshold(&args.common, run_config.as_deref())
-        .is_some_and(|t| outcome.diagnostics.iter().any(|d| d.severity >= t));
-    Ok(if failing {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(findings_exit_code(
+        &args.common,
+        run_config.as_deref(),
+        &outcome.diagnostics,
+    ))
 }
